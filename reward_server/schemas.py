@@ -1,0 +1,167 @@
+"""Wire models of the v1 API.
+
+These are the contract between the server and every client.  Field names are fixed:
+fields may be added, none renamed.  This module imports pydantic only (no FastAPI), so
+``trainer_client`` can use it on a GPU host without the server's dependencies.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Task = Literal["math", "code", "none"]
+Status = Literal["ok", "invalid", "timeout", "error"]
+Checker = Literal["tokens", "exact", "lines", "case_insensitive", "float"]
+
+
+class _Model(BaseModel):
+    # Unknown fields are ignored, so trainers can send their dataset columns as they are.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class CodeTest(_Model):
+    """One stdio test: the program reads ``input`` and must print ``output``."""
+
+    input: str = ""
+    output: str = ""
+
+
+class CodeSpec(_Model):
+    """How to run and judge the program in a ``task: "code"`` item."""
+
+    language: str = "python"
+    tests: list[CodeTest] = Field(default_factory=list)
+    test_code: str | None = Field(None, description="Assert-style tests (HumanEval/MBPP).")
+    entry_point: str | None = Field(None, description="Function passed to check() in test_code.")
+    time_limit_s: float = Field(2.0, gt=0, le=60)
+    memory_limit_mb: int = Field(256, ge=16, le=8192)
+    checker: Checker = Field("tokens", description="How stdout is compared with the expected output.")
+    float_tolerance: float = Field(1e-6, ge=0)
+    all_or_nothing: bool = Field(False, description="Score 1 only when every test passes.")
+
+    @model_validator(mode="after")
+    def _has_tests(self) -> "CodeSpec":
+        if not self.tests and not self.test_code:
+            raise ValueError("code needs `tests` (stdio) or `test_code` (assert style)")
+        return self
+
+
+class FormatOptions(_Model):
+    prefilled: bool = Field(False, description="The chat template already emitted <think>.")
+    answer_tags: bool = Field(False, description="The answer must be one <answer>...</answer> block.")
+
+
+class Weights(_Model):
+    """Per-component weights; a missing one falls back to the preset, then the server."""
+
+    accuracy: float | None = None
+    format: float | None = None
+    language: float | None = None
+
+
+class ScoreItem(_Model):
+    """One completion to score. Only ``completion`` is required."""
+
+    id: str | None = None
+    completion: str
+    prompt: str | None = None
+    task: Task = "none"
+    answer: str | None = None
+    code: CodeSpec | None = None
+    target_lang: str | None = Field(None, description="ISO 639-1 code; enables the language score.")
+    format: FormatOptions = Field(default_factory=FormatOptions)
+    weights: Weights | None = None
+    preset: str | None = Field(None, description="Named weight preset, e.g. r1-zero or r1.")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_string(cls, value: Any) -> Any:
+        # Trainers often use integer ids; echo them back as strings.
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("target_lang")
+    @classmethod
+    def _lang_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().lower().replace("_", "-")
+        if not value:
+            return None
+        return value
+
+
+class ScoreRequest(_Model):
+    items: list[ScoreItem]
+    group_size: int | None = Field(None, ge=1)
+    preset: str | None = Field(None, description="Default preset for items that name none.")
+
+
+class Scores(_Model):
+    accuracy: float | None = None
+    format: float | None = None
+    language: float | None = None
+
+
+class ErrorInfo(_Model):
+    type: str
+    message: str
+    retryable: bool = False
+
+
+class ScoreResult(_Model):
+    id: str | None = None
+    reward: float | None = None
+    status: Status = "ok"
+    scores: Scores = Field(default_factory=Scores)
+    details: dict[str, Any] = Field(default_factory=dict)
+    error: ErrorInfo | None = None
+
+
+class ScoreResponse(_Model):
+    results: list[ScoreResult]
+    advantages: list[float] | None = None
+
+
+class RunRequest(_Model):
+    """Raw execution: run a program once with stdin and limits (``POST /v1/run``)."""
+
+    source: str
+    language: str = "python"
+    stdin: str = ""
+    time_limit_s: float = Field(2.0, gt=0, le=60)
+    memory_limit_mb: int = Field(256, ge=16, le=8192)
+
+
+class RunResponse(_Model):
+    verdict: str
+    stdout: str
+    stderr: str
+    exit_code: int | None = None
+    time_s: float | None = None
+    memory_mb: float | None = None
+    compile_output: str | None = None
+    status: Status = "ok"
+    error: ErrorInfo | None = None
+
+
+class OpenRLHFRequest(_Model):
+    """OpenRLHF's remote reward protocol."""
+
+    query: list[str] = Field(default_factory=list)
+    prompts: list[str] = Field(default_factory=list)
+    labels: list[Any] = Field(default_factory=list)
+
+
+class OpenRLHFResponse(_Model):
+    rewards: list[float]
+    scores: list[float]
+    extra_logs: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProblemDetail(_Model):
+    """Body of every 4xx/5xx answer."""
+
+    error: ErrorInfo
+    detail: Any = None
