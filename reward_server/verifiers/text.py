@@ -9,19 +9,46 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Trailing chat-template special tokens a trainer may leave on a decoded completion.
-_SPECIAL_TOKEN = re.compile(
-    r"(?:\s*(?:<\|im_end\|>|<\|endoftext\|>|<\|eot_id\|>|<\|end_of_text\|>|<\|end\|>"
-    r"|<\|im_start\|>|</s>|<eos>|<end_of_turn>|<\|return\|>|<\|eom_id\|>"
-    r"|<｜end▁of▁sentence｜>|<\|end▁of▁sentence\|>|<\|endofturn\|>))+\s*$"
+# Trailing chat-template special tokens a trainer may leave on a decoded completion
+# (end-of-turn, end-of-text and padding tokens of the common model families).
+SPECIAL_TOKENS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>",
+            "<|im_start|>", "</s>", "<eos>", "<end_of_turn>", "<|return|>", "<|eom_id|>",
+            "<｜end▁of▁sentence｜>", "<|end▁of▁sentence|>", "<|endofturn|>",
+            "<|eot|>", "<|END_OF_TURN_TOKEN|>", "<|call|>", "<|user|>", "<|observation|>",
+            "<|pad|>", "<pad>", "<|finetune_right_pad_id|>", "<｜▁pad▁｜>",
+        },
+        key=lambda t: (-len(t), t),  # longest first: no token shadows a longer one
+    )
 )
 _OPEN = re.compile(r"<think>", re.IGNORECASE)
 _CLOSE = re.compile(r"</think>", re.IGNORECASE)
 
 
 def strip_special_tokens(text: str) -> str:
-    """Remove trailing chat special tokens (and whitespace around them)."""
-    return _SPECIAL_TOKEN.sub("", text)
+    """Remove trailing chat special tokens (and whitespace around them).
+
+    Text without a trailing token is returned unchanged (its trailing whitespace kept).
+    Index arithmetic from the end, not a regex: an anchored ``(\\s*token)+\\s*$`` search is
+    quadratic in runs of whitespace, and completions reach ~100 kB.
+    """
+    end = len(text)
+    cut = None
+    while True:
+        while end and text[end - 1].isspace():
+            end -= 1
+        token = next((t for t in SPECIAL_TOKENS if text.endswith(t, 0, end)), None)
+        if token is None:
+            break
+        end -= len(token)
+        cut = end
+    if cut is None:
+        return text
+    while cut and text[cut - 1].isspace():
+        cut -= 1
+    return text[:cut]
 
 
 @dataclass(frozen=True)
