@@ -1,0 +1,114 @@
+"""The ``reward-server`` command: serve | score | sandbox | verifiers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+sandbox_app = typer.Typer(no_args_is_help=True, help="Build and inspect the code sandbox.")
+app.add_typer(sandbox_app, name="sandbox")
+
+
+def _settings(**overrides: object):
+    from .config import Settings
+
+    values = {k: v for k, v in overrides.items() if v is not None}
+    return Settings(**values)
+
+
+@app.command()
+def serve(
+    host: Optional[str] = typer.Option(None, help="Bind address (REWARD_HOST, default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, help="Port (REWARD_PORT, default 8000)."),
+    workers: Optional[int] = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
+    log_level: str = typer.Option("info"),
+) -> None:
+    """Run the HTTP service with uvicorn."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = _settings(host=host, port=port, workers=workers)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@app.command()
+def score(
+    input: Path = typer.Argument(..., help="JSONL file, one /v1/score item per line."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write."),
+    resume: bool = typer.Option(False, help="Continue an interrupted run of the same files."),
+    overwrite: bool = typer.Option(False, help="Replace an existing output file."),
+    preset: Optional[str] = typer.Option(None, help="Weight preset for items that name none."),
+    chunk_size: int = typer.Option(64, min=1, help="Items scored (and written) together."),
+    workers: Optional[int] = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
+    progress: bool = typer.Option(True, help="Show a progress bar on stderr."),
+) -> None:
+    """Score a JSONL file offline; each output line is its input line plus the result."""
+    from .batch import BatchError, score_file
+    from .presets import UnknownPreset, check_preset
+
+    try:
+        check_preset(preset)
+        stats = asyncio.run(
+            score_file(
+                input,
+                output,
+                _settings(workers=workers),
+                resume=resume,
+                overwrite=overwrite,
+                chunk_size=chunk_size,
+                preset=preset,
+                progress=progress,
+            )
+        )
+    except (BatchError, UnknownPreset) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(
+        f"{stats.scored} scored ({stats.ok} ok, {stats.failed} not ok), {stats.skipped} already done, "
+        f"{stats.total} lines in all",
+        err=True,
+    )
+
+
+@app.command()
+def verifiers() -> None:
+    """List the verifiers, presets and languages this installation supports."""
+    from .presets import PRESETS
+    from .verifiers.language import supported_languages
+
+    typer.echo(json.dumps({"presets": PRESETS, "languages": supported_languages()}, indent=2))
+
+
+@sandbox_app.command("build")
+def sandbox_build(
+    method: str = typer.Option("auto", help="auto | debootstrap | dockerfile"),
+    force: bool = typer.Option(False, help="Rebuild even when an image with the same recipe exists."),
+    image: Optional[str] = typer.Option(None, help="Image tag (REWARD_SANDBOX__IMAGE)."),
+) -> None:
+    """Build the sandbox image, or reuse it when its recipe has not changed."""
+    from sandbox.images.build import ensure_image
+
+    tag = image or _settings().sandbox.image
+    typer.echo(ensure_image(tag=tag, method=method, force=force))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Server settings, read from ``REWARD_``-prefixed environment variables.
+
+Nested sections use ``__``: ``REWARD_WEIGHTS__FORMAT=0.5``, ``REWARD_SANDBOX__POOL_SIZE=4``.
+Settings are built once by the caller (CLI or test) and passed into ``create_app``;
+nothing reads the environment at import time.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+class WeightSettings(BaseModel):
+    """Server-wide default weight of each component."""
+
+    accuracy: float = 1.0
+    format: float = 1.0
+    language: float = 1.0
+
+
+class SandboxSettings(BaseModel):
+    """The code sandbox (Docker). See docs/sandbox.md."""
+
+    enabled: bool = True
+    image: str = "reward-sandbox:latest"
+    pool_size: int = Field(default_factory=_default_workers, ge=1)
+    max_jobs_per_container: int = Field(200, ge=1)
+    pids_limit: int = Field(128, ge=8)
+    cpus: float = Field(1.0, gt=0)
+    container_memory_mb: int = Field(1024, ge=64)
+    tmpfs_mb: int = Field(64, ge=1)
+    output_limit_bytes: int = Field(8 * 1024 * 1024, ge=1024)
+    max_tests: int = Field(256, ge=1)
+    max_source_bytes: int = Field(256 * 1024, ge=1)
+    job_overhead_s: float = Field(10.0, gt=0, description="Slack on top of the tests' limits.")
+    reap_interval_s: float = Field(60.0, gt=0)
+    start_timeout_s: float = Field(120.0, gt=0)
+
+
+class Settings(BaseSettings):
+    """Every limit the server enforces is one of these."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="REWARD_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key: str | None = Field(None, description="If set, requests need `Authorization: Bearer <key>`.")
+
+    max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024)
+    max_items: int = Field(1024, ge=1, description="Items per /v1/score request.")
+    max_completion_chars: int = Field(200_000, ge=1)
+    max_answer_chars: int = Field(20_000, ge=1)
+
+    workers: int = Field(default_factory=_default_workers, ge=1, description="CPU verifier processes.")
+    item_deadline_s: float = Field(5.0, gt=0, description="Hard deadline of one item's CPU verification.")
+    worker_memory_mb: int = Field(2048, ge=256, description="Address-space cap of a worker process.")
+    worker_max_tasks: int = Field(10_000, ge=0, description="Recycle a worker after this many items (0: never).")
+
+    weights: WeightSettings = Field(default_factory=WeightSettings)
+    default_preset: str | None = None
+    openrlhf_failed_reward: float = Field(
+        0.0, description="Reward sent to OpenRLHF (which has no null) for an item we could not score."
+    )
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)

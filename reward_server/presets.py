@@ -1,0 +1,52 @@
+"""Named weight presets and how an item's weights are resolved.
+
+``r1-zero`` is the DeepSeek-R1-Zero recipe (accuracy + format); ``r1`` adds the
+language-consistency reward of DeepSeek-R1's reasoning RL stage.
+"""
+
+from __future__ import annotations
+
+from .schemas import ScoreItem, Weights
+
+COMPONENTS: tuple[str, ...] = ("accuracy", "format", "language")
+
+PRESETS: dict[str, dict[str, float]] = {
+    "r1-zero": {"accuracy": 1.0, "format": 1.0, "language": 0.0},
+    "r1": {"accuracy": 1.0, "format": 1.0, "language": 1.0},
+    "accuracy": {"accuracy": 1.0, "format": 0.0, "language": 0.0},
+    "format": {"accuracy": 0.0, "format": 1.0, "language": 0.0},
+}
+
+PRESET_DESCRIPTIONS: dict[str, str] = {
+    "r1-zero": "DeepSeek-R1-Zero: accuracy + format",
+    "r1": "DeepSeek-R1: accuracy + format + language consistency",
+    "accuracy": "accuracy only",
+    "format": "format only",
+}
+
+
+class UnknownPreset(ValueError):
+    """A request named a preset the server does not have."""
+
+
+def check_preset(name: str | None) -> None:
+    if name is not None and name not in PRESETS:
+        raise UnknownPreset(f"unknown preset {name!r}; known: {', '.join(sorted(PRESETS))}")
+
+
+def resolve_weights(
+    item: ScoreItem, defaults: dict[str, float], request_preset: str | None = None
+) -> dict[str, float]:
+    """Item weights win over the preset, which wins over the server defaults."""
+    weights = dict(defaults)
+    preset = item.preset or request_preset
+    if preset is not None:
+        check_preset(preset)
+        weights.update(PRESETS[preset])
+    override: Weights | None = item.weights
+    if override is not None:
+        for name in COMPONENTS:
+            value = getattr(override, name)
+            if value is not None:
+                weights[name] = float(value)
+    return weights

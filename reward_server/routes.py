@@ -1,0 +1,120 @@
+"""The v1 API: /v1/score, /v1/verifiers, /v1/run, /v1/openrlhf."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from .errors import BadRequest, PayloadTooLarge, ServiceUnavailable, Unauthorized
+from .openrlhf import LabelError, to_items, to_response
+from .presets import PRESET_DESCRIPTIONS, PRESETS, UnknownPreset, check_preset
+from .runtime import Runtime
+from .sandbox_service import SandboxUnavailable
+from .schemas import (
+    OpenRLHFRequest,
+    OpenRLHFResponse,
+    RunRequest,
+    RunResponse,
+    ScoreRequest,
+    ScoreResponse,
+    ScoreResult,
+)
+
+
+def _runtime(request: Request) -> Runtime:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        raise ServiceUnavailable("server is starting")
+    return runtime
+
+
+def _authorize(request: Request) -> None:
+    key = request.app.state.settings.api_key
+    if not key:
+        return
+    given = request.headers.get("authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {key}".encode()):
+        raise Unauthorized("missing or wrong bearer token")
+
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(_authorize)])
+
+
+def _check_batch(runtime: Runtime, n: int) -> None:
+    if n > runtime.settings.max_items:
+        raise PayloadTooLarge(f"{n} items; the limit is {runtime.settings.max_items} per request (REWARD_MAX_ITEMS)")
+
+
+@router.post("/score", response_model=ScoreResponse, tags=["score"])
+async def score(body: ScoreRequest, runtime: Runtime = Depends(_runtime)) -> ScoreResponse:
+    """Score each item; results come back in request order."""
+    _check_batch(runtime, len(body.items))
+    if body.group_size is not None and len(body.items) % body.group_size:
+        raise BadRequest(
+            f"{len(body.items)} items do not form whole groups of group_size={body.group_size}"
+        )
+    try:
+        check_preset(body.preset)
+        for i, item in enumerate(body.items):
+            check_preset(item.preset)
+    except UnknownPreset as exc:
+        raise BadRequest(str(exc)) from exc
+    results, advantages = await runtime.scorer.score_group(body.items, body.group_size, body.preset)
+    return ScoreResponse(results=results, advantages=advantages)
+
+
+@router.get("/verifiers", tags=["score"])
+async def verifiers(runtime: Runtime = Depends(_runtime)) -> dict[str, Any]:
+    """What this server can check, its presets and default weights."""
+    from .verifiers.language import supported_languages
+
+    sandbox_languages: list[str] = []
+    if runtime.sandbox is not None:
+        from sandbox.languages import LANGUAGES
+
+        sandbox_languages = sorted(LANGUAGES)
+    return {
+        "components": {
+            "format": "R1 think-tag structure (always computed)",
+            "language": "share of target-language words in the chain of thought (when target_lang is set)",
+            "accuracy": "task 'math' (symbolic equivalence) or 'code' (tests in a Docker sandbox)",
+        },
+        "tasks": ["math", "code", "none"],
+        "presets": {name: {"weights": PRESETS[name], "description": PRESET_DESCRIPTIONS[name]} for name in PRESETS},
+        "default_weights": runtime.settings.weights.model_dump(),
+        "languages": supported_languages(),
+        "code_languages": sandbox_languages,
+        "item_deadline_s": runtime.settings.item_deadline_s,
+    }
+
+
+@router.post("/run", response_model=RunResponse, tags=["sandbox"])
+async def run(body: RunRequest, runtime: Runtime = Depends(_runtime)) -> RunResponse:
+    """Run a program once in the sandbox and return what it printed and its verdict."""
+    from .verifiers.code import run_raw
+
+    if runtime.sandbox is None:
+        raise ServiceUnavailable("this server has no code sandbox")
+    if len(body.source.encode()) > runtime.settings.sandbox.max_source_bytes:
+        raise PayloadTooLarge(f"source over {runtime.settings.sandbox.max_source_bytes} bytes")
+    try:
+        backend = await runtime.sandbox.get()
+    except SandboxUnavailable as exc:
+        raise ServiceUnavailable(str(exc)) from exc
+    return await run_raw(body, backend)
+
+
+@router.post("/openrlhf", response_model=OpenRLHFResponse, tags=["trainers"])
+async def openrlhf(body: OpenRLHFRequest, runtime: Runtime = Depends(_runtime)) -> OpenRLHFResponse:
+    """OpenRLHF's remote reward protocol (``--remote_rm_url``)."""
+    _check_batch(runtime, len(body.query))
+    try:
+        items = to_items(body)
+    except LabelError as exc:
+        raise BadRequest(str(exc)) from exc
+    valid = [it for it in items if not isinstance(it, str)]
+    scored = iter(await runtime.scorer.score(valid))
+    results: list[ScoreResult | str] = [it if isinstance(it, str) else next(scored) for it in items]
+    return to_response(results, runtime.settings.openrlhf_failed_reward)

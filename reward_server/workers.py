@@ -1,0 +1,177 @@
+"""Worker processes for CPU-bound verification, with hard per-item deadlines.
+
+Sympy can hang for minutes on an adversarial answer (``9^{9^9}``) and a C extension can
+crash the interpreter; neither may stall the server or lose the rest of a batch.  Each
+item's CPU work therefore runs in a separate process (pebble's ``ProcessPool``) under a
+deadline enforced from the *parent*: when it expires the worker is killed and replaced.
+This holds in any thread and under asyncio, unlike ``signal.alarm``.
+
+Workers come from a ``forkserver`` that has already imported the verifiers, so a
+replacement starts in milliseconds instead of re-importing sympy, and they never fork
+the server's threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import multiprocessing
+import resource
+import time
+from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from .verifiers.base import Outcome
+
+log = logging.getLogger(__name__)
+
+#: Modules imported once in the forkserver so every worker starts warm.
+PRELOAD: tuple[str, ...] = (
+    "reward_server.verifiers.base",
+    "reward_server.verifiers.text",
+    "reward_server.workers",
+)
+
+# A plan is what one item asks of the workers: (component, function, args, kwargs).
+Step = tuple[str, Callable[..., Outcome], tuple[Any, ...], dict[str, Any]]
+
+
+class WorkerTimeout(Exception):
+    """The task ran past its deadline; its worker was killed and replaced."""
+
+
+class WorkerCrashed(Exception):
+    """The worker process died while running the task (segfault, OOM kill, os._exit)."""
+
+
+def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
+    """Runs in each new worker: cap its memory, then warm the verifiers' caches."""
+    limit = memory_mb * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+    except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
+        pass
+    for warm in warmups:
+        try:
+            warm()
+        except Exception:  # noqa: BLE001 - a failed warm-up only costs speed
+            log.exception("worker warm-up %r failed", warm)
+
+
+def run_plan(plan: Sequence[Step]) -> dict[str, Outcome]:
+    """Run one item's verifiers inside a worker; a raising verifier becomes an error."""
+    out: dict[str, Outcome] = {}
+    for component, func, args, kwargs in plan:
+        try:
+            out[component] = func(*args, **kwargs)
+        except MemoryError:
+            out[component] = Outcome.error(
+                "verifier ran out of memory", error_type="verifier_memory", retryable=False
+            )
+        except Exception as exc:  # noqa: BLE001 - reported, never disguised as a score
+            out[component] = Outcome.error(
+                f"{component} verifier raised {type(exc).__name__}: {str(exc)[:300]}",
+                error_type="verifier_exception",
+                retryable=False,
+            )
+    return out
+
+
+class WorkerPool:
+    """A pool of verifier processes; ``run`` awaits one task under a hard deadline."""
+
+    def __init__(
+        self,
+        workers: int,
+        deadline_s: float,
+        memory_mb: int = 2048,
+        max_tasks: int = 0,
+        preload: Sequence[str] = PRELOAD,
+        warmups: Sequence[Callable[[], Any]] = (),
+    ) -> None:
+        self.workers = workers
+        self.deadline_s = deadline_s
+        self._memory_mb = memory_mb
+        self._max_tasks = max_tasks
+        self._preload = list(preload)
+        self._warmups = tuple(warmups)
+        self._pool: ProcessPool | None = None
+        self.started_at: float | None = None
+        self.timeouts = 0
+        self.crashes = 0
+
+    def start(self) -> None:
+        """Start the forkserver and the workers (idempotent)."""
+        if self._pool is not None:
+            return
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(self._preload)
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            max_tasks=self._max_tasks,
+            initializer=_init_worker,
+            initargs=(self._memory_mb, self._warmups),
+            context=ctx,
+        )
+        self.started_at = time.monotonic()
+
+    def ready(self) -> tuple[bool, str]:
+        if self._pool is None:
+            return False, "worker pool not started"
+        if not self._pool.active:
+            return False, "worker pool stopped"
+        return True, f"{self.workers} workers"
+
+    async def run(self, func: Callable[..., Any], *args: Any, deadline_s: float | None = None) -> Any:
+        """Run ``func(*args)`` in a worker; raise WorkerTimeout / WorkerCrashed."""
+        if self._pool is None:
+            raise RuntimeError("WorkerPool.start() was not called")
+        future = self._pool.schedule(func, args=args, timeout=deadline_s or self.deadline_s)
+        try:
+            return await asyncio.wrap_future(future)
+        except concurrent.futures.TimeoutError as exc:
+            self.timeouts += 1
+            raise WorkerTimeout(f"deadline of {deadline_s or self.deadline_s:g} s exceeded") from exc
+        except ProcessExpired as exc:
+            self.crashes += 1
+            raise WorkerCrashed(f"worker process died (exit code {exc.exitcode})") from exc
+        except BrokenProcessPool as exc:
+            # Every worker died at once (e.g. the initializer failed); start afresh.
+            self.crashes += 1
+            self._restart()
+            raise WorkerCrashed(f"worker pool broke: {exc}") from exc
+        except asyncio.CancelledError:
+            future.cancel()  # pebble kills a running task's worker on cancel
+            raise
+
+    async def run_plan(self, plan: Sequence[Step], deadline_s: float | None = None) -> dict[str, Outcome]:
+        """Run one item's plan; a deadline or crash becomes an outcome per component."""
+        try:
+            return await self.run(run_plan, list(plan), deadline_s=deadline_s)
+        except WorkerTimeout as exc:
+            return {c: Outcome.timeout(f"{c} verification: {exc}") for c, *_ in plan}
+        except WorkerCrashed as exc:
+            return {
+                c: Outcome.error(f"{c} verification: {exc}", error_type="worker_crashed", retryable=True)
+                for c, *_ in plan
+            }
+
+    def _restart(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+        self.start()
+
+    def close(self) -> None:
+        """Stop the workers now (kills running tasks)."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        pool.stop()
+        pool.join(timeout=10)
