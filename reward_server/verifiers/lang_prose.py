@@ -48,8 +48,25 @@ _TAG = re.compile(r"</?[A-Za-z][\w:-]*+\s*/?>|<\|[^|<>\n]{0,40}\|>|<｜[^｜<>\n
 
 # LaTeX environments.
 _PROSE_ENVS = frozenset(
-    "itemize enumerate description quote quotation verse center flushleft flushright proof"
-    " document abstract minipage remark note example solution".split()
+    [
+        "itemize",
+        "enumerate",
+        "description",
+        "quote",
+        "quotation",
+        "verse",
+        "center",
+        "flushleft",
+        "flushright",
+        "proof",
+        "document",
+        "abstract",
+        "minipage",
+        "remark",
+        "note",
+        "example",
+        "solution",
+    ]
 )
 _ENV_MARK = re.compile(r"\\(begin|end)\{([^{}\n]{1,40})\}")
 # Math delimiters, with the escapes that must not be read as delimiters listed first.

@@ -43,19 +43,20 @@ _DEVANAGARI = "\u0900-\u0963\u0971-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff\u200c\u200d"
 # Bengali .. Sinhala: one block of 0x80 each, told apart by code point; digits excluded.
 _INDIC_FIRST, _INDIC_LAST = 0x0980, 0x0DFF
 _INDIC_SCRIPTS = ("Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym", "Sinh")
-_INDIC = "".join(
-    f"{chr(base)}-{chr(base + 0x65)}{chr(base + 0x70)}-{chr(base + 0x7f)}"
-    for base in range(_INDIC_FIRST, _INDIC_LAST, 0x80)
-) + "\u200c\u200d"
+_INDIC = (
+    "".join(
+        f"{chr(base)}-{chr(base + 0x65)}{chr(base + 0x70)}-{chr(base + 0x7F)}"
+        for base in range(_INDIC_FIRST, _INDIC_LAST, 0x80)
+    )
+    + "\u200c\u200d"
+)
 _THAI = "\u0e01-\u0e3a\u0e40-\u0e4e"
 _HANGUL = "\u1100-\u11ff\u3131-\u318e\ua960-\ua97c\uac00-\ud7a3\ud7b0-\ud7fb"
 _HAN = "\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _KANA = "\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\uff66-\uff9f\U0001b000-\U0001b16f"
 
 # Clause ends: sentence punctuation of the scripts above, colons before a space, newlines.
-_BREAK = (
-    r"[.!?;…]+(?![A-Za-z0-9_])|:(?=\s)|[\n。！？；：｡．\uff01\uff1f\uff1b\uff1a؟؛۔।॥։።]+"
-)
+_BREAK = r"[.!?;…]+(?![A-Za-z0-9_])|:(?=\s)|[\n。！？；：｡．\uff01\uff1f\uff1b\uff1a؟؛۔।॥։።]+"
 
 # Group order matters: ``lastindex`` names the script of each match.
 _TOKEN = re.compile(
@@ -78,8 +79,20 @@ _TOKEN = re.compile(
     )
 )
 _GROUP_SCRIPT = (
-    None, None, "Hani", "Kana", "Hang", "Latn", "Cyrl", "Grek", "Arab", "Hebr", "Deva", None,
-    "Thai", "Zzzz",
+    None,
+    None,
+    "Hani",
+    "Kana",
+    "Hang",
+    "Latn",
+    "Cyrl",
+    "Grek",
+    "Arab",
+    "Hebr",
+    "Deva",
+    None,
+    "Thai",
+    "Zzzz",
 )
 _INDIC_GROUP = 11
 
@@ -87,9 +100,51 @@ _INDIC_GROUP = 11
 CHARACTER_SCRIPTS = frozenset({"Hani", "Kana"})
 
 MATH_FUNCTION_NAMES = frozenset(
-    "sin cos tan cot sec csc arcsin arccos arctan arccot sinh cosh tanh coth arsinh arcosh"
-    " artanh log ln lg exp lim liminf limsup max min sup inf argmax argmin det gcd lcm mod"
-    " deg dim ker arg sgn sign sqrt cdot frac".split()
+    [
+        "sin",
+        "cos",
+        "tan",
+        "cot",
+        "sec",
+        "csc",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "arccot",
+        "sinh",
+        "cosh",
+        "tanh",
+        "coth",
+        "arsinh",
+        "arcosh",
+        "artanh",
+        "log",
+        "ln",
+        "lg",
+        "exp",
+        "lim",
+        "liminf",
+        "limsup",
+        "max",
+        "min",
+        "sup",
+        "inf",
+        "argmax",
+        "argmin",
+        "det",
+        "gcd",
+        "lcm",
+        "mod",
+        "deg",
+        "dim",
+        "ker",
+        "arg",
+        "sgn",
+        "sign",
+        "sqrt",
+        "cdot",
+        "frac",
+    ]
 )
 
 
@@ -125,7 +180,11 @@ def split_clauses(prose: str, max_words: int = 60) -> list[list[Word]]:
         if raw:
             clauses.append(
                 [
-                    Word(text, script, _counts(text, script, raw[i + 1][0] if i + 1 < len(raw) else None))
+                    Word(
+                        text,
+                        script,
+                        _counts(text, script, raw[i + 1][0] if i + 1 < len(raw) else None),
+                    )
                     for i, (text, script) in enumerate(raw)
                 ]
             )

@@ -15,9 +15,30 @@ from functools import cache
 
 # ISO 639-1 code -> scripts (ISO 15924) its words are written in.
 SCRIPTS: dict[str, frozenset[str]] = {
-    **{code: frozenset({"Latn"}) for code in (
-        "en fr de es it pt nl vi pl tr id sv ro cs fi hu ca".split()
-    )},
+    **{
+        code: frozenset({"Latn"})
+        for code in (
+            [
+                "en",
+                "fr",
+                "de",
+                "es",
+                "it",
+                "pt",
+                "nl",
+                "vi",
+                "pl",
+                "tr",
+                "id",
+                "sv",
+                "ro",
+                "cs",
+                "fi",
+                "hu",
+                "ca",
+            ]
+        )
+    },
     **{code: frozenset({"Cyrl"}) for code in ("ru", "uk", "bg")},
     **{code: frozenset({"Arab"}) for code in ("ar", "fa", "ur")},
     **{code: frozenset({"Deva"}) for code in ("hi", "mr", "ne")},
@@ -38,17 +59,46 @@ SCRIPTS: dict[str, frozenset[str]] = {
 
 # Codes accepted for a target and what they mean.
 ALIASES: dict[str, str] = {
-    "iw": "he", "in": "id", "jp": "ja", "kr": "ko", "cn": "zh", "cmn": "zh", "zho": "zh",
-    "chi": "zh", "eng": "en", "fra": "fr", "fre": "fr", "deu": "de", "ger": "de", "spa": "es",
-    "rus": "ru", "jpn": "ja", "kor": "ko", "ara": "ar", "hin": "hi", "vie": "vi", "ita": "it",
+    "iw": "he",
+    "in": "id",
+    "jp": "ja",
+    "kr": "ko",
+    "cn": "zh",
+    "cmn": "zh",
+    "zho": "zh",
+    "chi": "zh",
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "rus": "ru",
+    "jpn": "ja",
+    "kor": "ko",
+    "ara": "ar",
+    "hin": "hi",
+    "vie": "vi",
+    "ita": "it",
     "por": "pt",
 }
 
 # Language labels for words in a script no other supported language uses.
 SCRIPT_LANGUAGE: dict[str, str] = {
-    "Kana": "ja", "Hang": "ko", "Grek": "el", "Hebr": "he", "Thai": "th", "Beng": "bn",
-    "Guru": "pa", "Gujr": "gu", "Orya": "or", "Taml": "ta", "Telu": "te", "Knda": "kn",
-    "Mlym": "ml", "Sinh": "si",
+    "Kana": "ja",
+    "Hang": "ko",
+    "Grek": "el",
+    "Hebr": "he",
+    "Thai": "th",
+    "Beng": "bn",
+    "Guru": "pa",
+    "Gujr": "gu",
+    "Orya": "or",
+    "Taml": "ta",
+    "Telu": "te",
+    "Knda": "kn",
+    "Mlym": "ml",
+    "Sinh": "si",
 }
 
 # Foreign languages plausible in a CoT of a Latin-script target: the model's other

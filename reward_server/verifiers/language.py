@@ -77,7 +77,7 @@ def check_language(completion: str, target_lang: str, *, prefilled: bool = False
         )
     try:
         return _measure(completion, target, prefilled)
-    except Exception as exc:  # a bug of ours must not take the batch down
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not take the batch down
         return Outcome.error(f"language verifier failed: {exc!r}", retryable=False)
 
 
