@@ -1,0 +1,144 @@
+"""``check_math``: the accuracy reward for math, extraction → reading → typed comparison.
+
+Runs inside a worker process whose hard deadline is the pool's; this function makes that
+deadline a rare event: every input is size-checked before it is parsed, and every parsed
+tree is magnitude-checked before it is evaluated (:mod:`.guards`).
+
+What scores what (the full policy is in ``docs/math.md``):
+
+- 1.0: the final answer equals the gold mathematically (every boxed answer, if several);
+- 0.0, ``status="ok"``: no answer (truncated, unclosed box, no anchor), a different value,
+  a hedge, an answer we cannot read, or an answer a guard refused (a value too large to
+  compute cannot be the answer to a problem whose gold we can compute; reason ``guard``);
+- ``status="invalid"``: the gold cannot be read or is itself beyond the guards;
+- ``status="error"``: a bug of ours (an unexpected exception), never scored as 0.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..base import Outcome
+from .compare import compare
+from .extract import extract_answer, find_boxes
+from .normalise import normalise
+from .parse import Unreadable, read_gold, read_value
+from .symbolic import Unparseable, to_sympy
+from .values import (
+    GuardTripped,
+    Interval,
+    Items,
+    Matrix,
+    Relation,
+    Scalar,
+    SetUnion,
+    Value,
+    kind_of,
+)
+
+DETAIL_CHARS = 200
+
+
+def _cap(text: str | None) -> str | None:
+    if text is None:
+        return None
+    return text if len(text) <= DETAIL_CHARS else text[:DETAIL_CHARS] + "…"
+
+
+def _gold_text(gold: str) -> str:
+    """A gold may come boxed (a copied solution line): its last box is the answer."""
+    if "\\boxed" in gold or "\\fbox" in gold:
+        boxes, unclosed = find_boxes(gold)
+        if boxes and not unclosed:
+            return boxes[-1]
+    return gold
+
+
+def _scalars(value: Value) -> list[Scalar]:
+    if isinstance(value, Scalar):
+        return [value]
+    if isinstance(value, Items):
+        return [s for v in value.items for s in _scalars(v)]
+    if isinstance(value, Relation):
+        return [s for v in value.terms for s in _scalars(v)]
+    if isinstance(value, SetUnion):
+        return [s for v in value.parts for s in _scalars(v)]
+    if isinstance(value, Interval):
+        return [value.lo, value.hi]
+    if isinstance(value, Matrix):
+        return [s for row in value.rows for v in row for s in _scalars(v)]
+    return []
+
+
+def _validate_gold(value: Value) -> None:
+    """Every expression in the gold must parse (and pass the guards); cached by text."""
+    for scalar in _scalars(value):
+        if scalar.number is None:
+            to_sympy(scalar.text)
+
+
+def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcome:
+    """Score a completion's final answer against a gold answer (1.0 or 0.0, or no score).
+
+    ``prefilled``: the chat template already opened ``<think>``.
+    """
+    try:
+        return _check(completion, gold, prefilled)
+    except RecursionError:
+        return Outcome.ok(0.0, extracted=None, gold_normalised=None, comparison="none",
+                          reason="guard: input nested too deeply")
+    except Exception as exc:  # a bug of ours: say so, never score it as a wrong answer
+        return Outcome.error(f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False)
+
+
+def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
+    gold_source = _gold_text(gold if isinstance(gold, str) else str(gold))
+    gold_norm = _cap(normalise(gold_source[:20000]))
+    try:
+        gold_value = read_gold(gold_source)
+        _validate_gold(gold_value)
+    except GuardTripped as exc:
+        return Outcome.invalid(f"gold answer refused by a guard: {exc.reason}", "gold_too_complex",
+                               gold_normalised=gold_norm)
+    except (Unreadable, Unparseable) as exc:
+        return Outcome.invalid(f"gold answer cannot be parsed: {exc}", "invalid_reference",
+                               gold_normalised=gold_norm)
+    details: dict[str, Any] = {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
+
+    extraction = extract_answer(completion, prefilled=prefilled)
+    if not extraction.answers:
+        return Outcome.ok(0.0, extracted=None, comparison="none", reason=extraction.reason,
+                          extraction=extraction.method, **details)
+    details["extraction"] = extraction.method
+    details["extracted"] = _cap(extraction.answers[-1]) if len(extraction.answers) == 1 else [
+        _cap(a) for a in extraction.answers[:8]
+    ]
+    method = "none"
+    for answer in extraction.answers:
+        try:
+            value = read_value(answer, gold_value)
+            equal, method = compare(gold_value, value)
+        except GuardTripped as exc:
+            return Outcome.ok(0.0, comparison="guard", reason=f"guard: {exc.reason}", **details)
+        except (Unreadable, Unparseable) as exc:
+            return Outcome.ok(0.0, comparison="none", reason=f"answer unreadable: {exc}", **details)
+        details["answer_kind"] = kind_of(value)
+        if not equal:
+            reason = "hedge: several different boxed answers" if extraction.hedged else "not equal to the gold"
+            return Outcome.ok(0.0, comparison=method, reason=reason, **details)
+    reason = "equal to the gold" if not extraction.hedged else "every boxed answer equals the gold"
+    return Outcome.ok(1.0, comparison=method, reason=reason, **details)
+
+
+def warm_up() -> None:
+    """Load sympy and the LaTeX parser, and warm the parser's caches, in a new worker."""
+    for completion, gold in (
+        ("\\boxed{\\frac{\\sqrt{3}}{2}}", "\\frac{\\sqrt3}{2}"),
+        ("\\boxed{x^2+2x+1}", "(x+1)^2"),
+        ("\\boxed{(-\\infty, 3]}", "x \\le 3"),
+        ("\\boxed{2\\cos(\\pi/3)}", "1"),
+    ):
+        check_math(completion, gold)
+
+
+

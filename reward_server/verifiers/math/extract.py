@@ -1,0 +1,154 @@
+"""Finding the final answer in a completion, by the policy and nothing looser.
+
+- The answer region is the text after the last ``</think>``; a think block that never
+  closes has no answer (:func:`reward_server.verifiers.text.split_think`).
+- The answer is the content of ``\\boxed{…}`` / ``\\fbox{…}`` with balanced braces.  Every
+  box in the answer region counts: several *different* boxes are a hedge and the caller
+  scores it 0 unless each of them equals the gold; the same box repeated is one answer.
+  An unclosed or empty box scores 0.
+- Without a box: an anchored phrase ("the final answer is", "the answer is",
+  "Answer:", bold variants) whose answer ends the region (a short closing remark without
+  mathematics, "I hope it is correct.", may follow).  No "last number in the text"
+  fallback: a number that is not anchored is not an answer.
+- A region that is nothing but one short mathematical expression is that answer.
+
+All scanning is linear in the completion's length (a 100 kB completion costs ~1 ms).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text import split_think
+
+_BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
+_ANCHOR_RE = re.compile(
+    r"(?:\*\*|__)?\s*(?:(?:the\s+)?final\s+answer(?:\s+is)?|the\s+(?:correct\s+)?answer\s+is|"
+    r"answer(?=\s*(?:\*\*|__)?\s*:))\s*(?:\*\*|__)?\s*[:：]?\s*(?:\*\*|__)?",
+    re.IGNORECASE,
+)
+_MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_CLOSING_REMARK_RE = re.compile(r"[^\d$\\=^_{}]{0,80}")
+MAX_BARE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the completion answers: ``answers`` (possibly several boxes) or why none."""
+
+    answers: tuple[str, ...] = ()
+    method: str = "none"
+    reason: str = ""
+    hedged: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def answer_region(completion: str, *, prefilled: bool = False) -> str | None:
+    """The text after the last ``</think>`` (``None`` for an unclosed think block)."""
+    return split_think(completion, prefilled=prefilled).answer
+
+
+def find_boxes(text: str) -> tuple[list[str], bool]:
+    """Contents of every outermost ``\\boxed{…}``/``\\fbox{…}``; ``True`` if one is unclosed."""
+    boxes: list[str] = []
+    pos = 0
+    while True:
+        m = _BOX_RE.search(text, pos)
+        if m is None:
+            return boxes, False
+        if m.group(1) is None:  # \boxed 5  (a single token, no braces)
+            token = re.match(r"\s*([^\s$.,;]+)", text[m.end():])
+            if token is None:
+                return boxes, True
+            boxes.append(token.group(1))
+            pos = m.end() + token.end()
+            continue
+        end = _close_brace(text, m.end() - 1)
+        if end < 0:
+            return boxes, True
+        boxes.append(text[m.end(): end - 1])
+        pos = end
+
+
+def _close_brace(text: str, start: int) -> int:
+    depth = 0
+    i, n = start, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _anchored(region: str) -> str | None:
+    """The answer after the last anchored phrase, if that answer ends the region."""
+    last = None
+    for last in _ANCHOR_RE.finditer(region):
+        pass
+    if last is None:
+        return None
+    rest = region[last.end():].strip()
+    if not rest:
+        return None
+    math = _MATH_SPAN_RE.match(rest)
+    if math:
+        answer = next(g for g in math.groups() if g is not None)
+        tail = rest[math.end():]
+    else:
+        line = rest.split("\n", 1)
+        answer, tail = line[0], (line[1] if len(line) > 1 else "")
+        sentence = re.match(r"(.*?[^\s.])\.(?:\s+[A-Z]|\s*$)", answer)
+        if sentence:
+            tail = answer[sentence.end(1):] + "\n" + tail
+            answer = sentence.group(1)
+    answer = answer.strip().strip("*_").strip()
+    tail = tail.strip().lstrip(".").strip()
+    if not answer or (tail and not _CLOSING_REMARK_RE.fullmatch(tail)):
+        return None
+    return answer
+
+
+def _bare(region: str) -> str | None:
+    """The region itself when it is one short math expression and nothing else."""
+    text = region.strip()
+    if not text or len(text) > MAX_BARE_CHARS or "\n" in text:
+        return None
+    math = _MATH_SPAN_RE.fullmatch(text)
+    if math:
+        return next(g for g in math.groups() if g is not None).strip()
+    text = text.rstrip(".")
+    letters = re.sub(r"\\[a-zA-Z]+", "", text)
+    if re.search(r"[a-zA-Z]{3,}", letters) or sum(c.isalpha() for c in letters) > 12:
+        return None  # words: prose, not a bare answer
+    return text
+
+
+def extract_answer(completion: str, *, prefilled: bool = False) -> Extraction:
+    """Find the final answer of ``completion`` by the policy above."""
+    region = answer_region(completion, prefilled=prefilled)
+    if region is None:
+        return Extraction(reason="think block never closed: no answer", method="none")
+    boxes, unclosed = find_boxes(region)
+    if unclosed:
+        return Extraction(reason="unclosed \\boxed{", method="boxed")
+    if boxes:
+        distinct = tuple(dict.fromkeys(" ".join(b.split()) for b in boxes))
+        if any(not b for b in distinct):
+            return Extraction(reason="empty \\boxed{}", method="boxed")
+        return Extraction(answers=distinct, method="boxed", hedged=len(distinct) > 1)
+    anchored = _anchored(region)
+    if anchored is not None:
+        return Extraction(answers=(anchored,), method="anchored phrase")
+    bare = _bare(region)
+    if bare is not None:
+        return Extraction(answers=(bare,), method="whole answer")
+    return Extraction(reason="no \\boxed{} and no anchored final answer", method="none")

@@ -1,0 +1,251 @@
+"""Canonical text for an answer: the cosmetic LaTeX that never changes a value, removed.
+
+Everything here is linear string work on text already capped in size, so it is safe to run
+before any guard.  What it does *not* decide is anything that depends on the gold (a comma
+that is a thousands separator or a list separator, a base that the gold implies): that is
+read in :mod:`.parse`, in the light of the gold.
+
+Policy carried out here:
+- math delimiters (``$``, ``\\(``, ``\\[``), ``\\left``/``\\right`` and sizing commands,
+  ``\\displaystyle``, spacing commands, trailing punctuation: dropped;
+- ``\\dfrac``/``\\tfrac``/``\\cfrac`` are ``\\frac``; ``\\frac12`` is ``\\frac{1}{2}``;
+- currency (``$``, ``\\$``), percent (``\\%``, "percent"), degrees (``^\\circ``, "degrees") and
+  trailing unit words (``\\text{ cm}^2``, "apples") are dropped: ``20\\%`` is ``20``, never
+  ``0.2``;
+- digit groups joined by ``{,}``, ``\\,``, ``\\ ``, ``\\!`` or a space are one number;
+- number words ("three", "twenty-five") become digits;
+- "or" / "and" between answers become list commas (so a hedge is a list).
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNICODE = {
+    "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": r"\times ", "\u00b7": r"\cdot ",
+    "\u22c5": r"\cdot ", "\u00f7": r"\div ", "\u2264": r"\le ", "\u2265": r"\ge ",
+    "\u2260": r"\ne ", "\u221e": r"\infty ", "\u03c0": r"\pi ", "\u221a": r"\sqrt ",
+    "\u00b0": r"^\circ ", "\u222a": r"\cup ", "\u2229": r"\cap ", "\u2205": r"\emptyset ",
+    "\u00b1": r"\pm ", "\u2213": r"\mp ", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+    "\uff0c": ",", "\u00bd": r"\frac{1}{2}", "\u00bc": r"\frac{1}{4}", "\u00be": r"\frac{3}{4}",
+    "\u00b2": "^{2}", "\u00b3": "^{3}", "\u2208": r"\in ", "\u211d": r"\mathbb{R}",
+}
+_UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
+
+# Commands whose argument is kept as plain content.
+_UNWRAP = (
+    "text", "textrm", "textnormal", "textit", "textbf", "textsf", "texttt", "mbox", "hbox",
+    "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathnormal", "boldsymbol", "bm",
+    "operatorname", "emph", "underline", "textup", "mathup",
+)
+_UNWRAP_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_UNWRAP))
+_DROP_RE = re.compile(
+    r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits|bigl|bigr|Bigl|Bigr|biggl|biggr|"
+    r"Biggl|Biggr|big|Big|bigg|Bigg|middle)(?![a-zA-Z])"
+)
+_LEFT_RIGHT_RE = re.compile(r"\\(?:left|right)(?![a-zA-Z])\s*(\.)?")
+_SPACING_RE = re.compile(
+    r"\\(?:quad|qquad|enspace|thinspace|medspace|thickspace|negthinspace)(?![a-zA-Z])"
+    r"|\\hspace\*?\{[^{}]*\}|\\[,;:!> ]|~"
+)
+_FRAC_CMD_RE = re.compile(r"\\[dtc]frac(?![a-zA-Z])")
+_FRAC_SHORT_RE = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])")
+_FRAC_SHORT_NUM_RE = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*\{")
+_FRAC_SHORT_DEN_RE = re.compile(r"(\\frac\s*\{[^{}]*\})\s*([0-9a-zA-Z])")
+_SQRT_SHORT_RE = re.compile(r"\\sqrt\s*([0-9a-zA-Z])")
+_DEGREE_RE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])")
+_PERCENT_RE = re.compile(r"\\?%")
+_DOLLAR_RE = re.compile(r"\\\$")
+_REL_ALIASES = (
+    (re.compile(r"\\(?:leq|leqslant|leqq)(?![a-zA-Z])"), r"\\le "),
+    (re.compile(r"\\(?:geq|geqslant|geqq)(?![a-zA-Z])"), r"\\ge "),
+    (re.compile(r"\\(?:neq)(?![a-zA-Z])"), r"\\ne "),
+    (re.compile(r"\\lt(?![a-zA-Z])"), "<"),
+    (re.compile(r"\\gt(?![a-zA-Z])"), ">"),
+    (re.compile(r"<="), r"\\le "),
+    (re.compile(r">="), r"\\ge "),
+    (re.compile(r"!="), r"\\ne "),
+    (re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset "),
+    (re.compile(r"\\infin(?![a-zA-Z])"), r"\\infty "),
+    (re.compile(r"\\(?:rangle|rbrace)(?![a-zA-Z])"), lambda m: r"\rangle" if "angle" in m.group() else r"\}"),
+    (re.compile(r"\\lbrace(?![a-zA-Z])"), r"\\{"),
+    (re.compile(r"\\(?:lvert|rvert|vert)(?![a-zA-Z])"), "|"),
+)
+_THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+_THOUSANDS_SPACED_RE = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})+(?![\d])")
+_DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
+_WS_RE = re.compile(r"\s+")
+_TRAILING_PUNCT_RE = re.compile(r"(?:[\s.,;:?]|\\\.)+$")
+_WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]+")
+
+#: Words that are mathematics, never units (so ``2 \pi`` or ``x or y`` keep their meaning).
+MATH_WORDS = frozenset(
+    ["sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "sqrt", "max", "min", "gcd", "lcm", "mod", "det", "pi", "infty", "infinity", "or", "and", "i", "e"]
+)
+#: Units commonly glued to a number ("5cm"); any other unit word needs a space before it.
+_UNIT_ABBREVIATIONS = frozenset(
+    ["cm", "mm", "km", "kg", "mg", "ml", "ft", "mph", "kph", "kmh", "hrs", "hr", "sec", "secs", "mins", "min", "cm2", "cm3", "m2", "m3", "sq", "units"]
+)
+#: Separators between several answers.  A hedge ("3 or 4") thereby becomes a list.
+_OR_AND_RE = re.compile(r"(?<![a-zA-Z\\])(?:or|and)(?![a-zA-Z])")
+
+_ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def find_group_end(text: str, start: int) -> int:
+    """Index just past the ``}`` that closes the ``{`` at ``start``; -1 when unbalanced.
+
+    Escaped braces (``\\{``, ``\\}``) do not count.  Linear in the length of the group.
+    """
+    depth = 0
+    i = start
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def unwrap_commands(text: str) -> str:
+    """``\\text{ cm}`` → `` cm``, ``\\mathbf{v}`` → ``v``: keep the content, drop the command."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _UNWRAP_RE.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            return "".join(out)
+        end = find_group_end(text, m.end() - 1)
+        if end < 0:  # unbalanced: leave the rest alone, the parser will refuse it
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:m.start()])
+        inner = text[m.end():end - 1]
+        out.append(" " + unwrap_commands(inner) + " " if "\\" in inner else " " + inner + " ")
+        pos = end
+
+
+def words_to_number(text: str) -> int | None:
+    """"twenty-five" → 25, "one hundred and five" → 105; ``None`` when not only number words."""
+    tokens = [t for t in re.split(r"[\s\-]+", text.strip().lower()) if t and t != "and"]
+    if not tokens or len(tokens) > 12:
+        return None
+    total = current = 0
+    seen = False
+    for tok in tokens:
+        if tok in _ONES:
+            current += _ONES[tok]
+        elif tok in _TENS:
+            current += _TENS[tok]
+        elif tok in _SCALES:
+            scale = _SCALES[tok]
+            if scale == 100:
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * scale
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def _join_thousands(text: str) -> str:
+    text = _THOUSANDS_BRACED_RE.sub("", text)
+    return _THOUSANDS_SPACED_RE.sub(lambda m: _DIGIT_GAP_RE.sub("", m.group()), text)
+
+
+def _shorthand_fracs(text: str) -> str:
+    text = _FRAC_CMD_RE.sub(r"\\frac", text)
+    if "\\frac" in text:
+        text = _FRAC_SHORT_RE.sub(r"\\frac{\1}{\2}", text)
+        text = _FRAC_SHORT_NUM_RE.sub(r"\\frac{\1}{", text)
+        text = _FRAC_SHORT_DEN_RE.sub(r"\1{\2}", text)
+    if "\\sqrt" in text:
+        text = _SQRT_SHORT_RE.sub(r"\\sqrt{\1}", text)
+    return text
+
+
+def _strip_delimiters(text: str) -> str:
+    text = text.replace("$$", " ").replace("\\(", " ").replace("\\)", " ")
+    text = _DOLLAR_RE.sub(" ", text).replace("$", " ")
+    text = _LEFT_RIGHT_RE.sub("", text)
+    text = text.replace("\\[", " ").replace("\\]", " ")
+    return _DROP_RE.sub("", text)
+
+
+def _strip_units(text: str) -> str:
+    """Drop trailing words that are not mathematics after a value: ``5 cm^2`` → ``5``."""
+    while True:
+        stripped = text.rstrip()
+        m = re.search(r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*)(\s*\^\s*\{?\s*[23]\s*\}?)?$", stripped)
+        if m is None:
+            return stripped
+        word = m.group(1).rstrip(".").lower()
+        head = stripped[: m.start()].rstrip()
+        if len(word) < 2 or word in MATH_WORDS or not re.search(r"\d", head):
+            return stripped
+        if not stripped[: m.start()][-1:].isspace() and word not in _UNIT_ABBREVIATIONS:
+            return stripped
+        text = head
+
+
+def normalise(text: str) -> str:
+    """Canonical LaTeX text of one answer (gold or extracted), cosmetics removed."""
+    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], text)
+    s = _strip_delimiters(s)
+    s = unwrap_commands(s)
+    s = _shorthand_fracs(s)
+    s = _DEGREE_RE.sub(" ", s)
+    s = _PERCENT_RE.sub(" ", s)
+    s = re.sub(r"(?<![a-zA-Z])(?:percent|per cent|degrees?|dollars?)(?![a-zA-Z])", " ", s)
+    for pattern, repl in _REL_ALIASES:
+        s = pattern.sub(repl, s)
+    s = _join_thousands(s)
+    s = _SPACING_RE.sub(" ", s)
+    s = _WS_RE.sub(" ", s).strip()
+    s = _TRAILING_PUNCT_RE.sub("", s)
+    s = re.sub(r"^(?:=|:)\s*", "", s)
+    number = words_to_number(s) if s and s[0].isalpha() else None
+    if number is not None:
+        return str(number)
+    s = _strip_units(s)
+    return _TRAILING_PUNCT_RE.sub("", s).strip()
+
+
+def or_and_to_commas(text: str) -> str:
+    """"3 or 4" → "3, 4": several answers joined by words are a list."""
+    return _OR_AND_RE.sub(",", text) if ("or" in text or "and" in text) else text
+
+
+def is_prose(text: str) -> bool:
+    """True when ``text`` reads as words rather than mathematics (a text answer)."""
+    if not text or "\\" in text.replace("\\text", ""):
+        return False
+    words = _WORD_RE.findall(text)
+    if not words:
+        return False
+    if any(w.lower() in ("yes", "no") for w in words) and len(words) <= 3:
+        return True
+    if re.search(r"\d|[=^_<>+*/]", text):
+        return False
+    return any(len(w) >= 3 and w.lower() not in MATH_WORDS for w in words)

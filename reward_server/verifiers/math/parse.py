@@ -1,0 +1,303 @@
+"""Reading normalised answer text into a typed :mod:`.values` shape.
+
+The structure around expressions is ours: top-level commas, brackets, ``\\cup``,
+relation chains, ``\\pm``, matrices, word answers, multiple-choice letters.  Each leaf is a
+:class:`~.values.Scalar` whose text the fast path (:mod:`.numbers`) or, later and only if
+needed, the LaTeX parser reads.  Nothing here evaluates anything, so reading is cheap and
+cannot hang.
+
+An answer is read *in the light of the gold* (``like``): ``3,100,200`` is a list when the
+gold is a three-element list and a number otherwise; a letter is a choice only when the
+gold is one.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .guards import MAX_ANSWER_CHARS
+from .normalise import is_prose, normalise, or_and_to_commas
+from .numbers import read_literal
+from .values import (
+    Choice,
+    Empty,
+    GuardTripped,
+    Interval,
+    Items,
+    Matrix,
+    Relation,
+    Scalar,
+    SetUnion,
+    Text,
+    Value,
+)
+
+_OPENERS = ("\\{", "\\langle", "(", "[", "{")
+_CLOSERS = ("\\}", "\\rangle", ")", "]", "}")
+_RELATIONS = ("\\le", "\\ge", "\\ne", "\\in", "<", ">", "=")
+_RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
+_APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
+_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)")
+_CHOICE_ANSWER_RE = re.compile(r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL)
+_MATRIX_RE = re.compile(
+    r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
+)
+_NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
+_EMPTY_FORMS = {"\\emptyset", "\\{\\}", "\\{ \\}", "{}", "empty set", "the empty set"}
+_REALS_FORMS = {"\\mathbb{R}", "\\mathbb R", "\\R", "\\Reals", "R"}
+
+
+class Unreadable(ValueError):
+    """The text has no answer in it (empty, or brackets that do not balance)."""
+
+
+def _scan(text: str):
+    """Yield ``(index, depth)`` at each bracket token and character, in one pass.
+
+    Depth counts every bracket kind together (an interval ``[1, 2)`` mixes them).
+    """
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n:
+            tok = next((t for t in ("\\{", "\\langle") if text.startswith(t, i)), None)
+            if tok:
+                yield i, depth
+                depth += 1
+                i += len(tok)
+                continue
+            tok = next((t for t in ("\\}", "\\rangle") if text.startswith(t, i)), None)
+            if tok:
+                depth -= 1
+                yield i, depth
+                i += len(tok)
+                continue
+            yield i, depth
+            i += 2 if not text[i + 1].isalpha() else 1
+            continue
+        if c in "([{":
+            yield i, depth
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            yield i, depth
+        else:
+            yield i, depth
+        i += 1
+
+
+def split_top(text: str, pattern: re.Pattern[str]) -> tuple[list[str], list[str]]:
+    """Split at matches of ``pattern`` that lie outside every bracket."""
+    if pattern.search(text) is None:
+        return [text], []
+    depth = [0] * (len(text) + 1)
+    last, prev = 0, 0
+    for i, d in _scan(text):
+        for k in range(last, i):
+            depth[k] = prev
+        depth[i] = d
+        last, prev = i + 1, d
+    parts, seps = [], []
+    start = 0
+    for m in pattern.finditer(text):
+        if depth[m.start()] == 0 and m.start() >= start:
+            parts.append(text[start:m.start()])
+            seps.append(m.group().strip())
+            start = m.end()
+    parts.append(text[start:])
+    return parts, seps
+
+
+def _depth_at(text: str, index: int) -> int:
+    for i, d in _scan(text):
+        if i >= index:
+            return d
+    return 0
+
+
+def _outer(text: str) -> tuple[str, str, str] | None:
+    """``(open, close, inner)`` when one bracket pair encloses the whole text."""
+    opener = next((t for t in _OPENERS if text.startswith(t)), None)
+    closer = next((t for t in _CLOSERS if text.endswith(t)), None)
+    if opener is None or closer is None or len(text) < len(opener) + len(closer):
+        return None
+    for i, depth in _scan(text):
+        if depth == 0 and i > 0 and i < len(text) - len(closer):
+            return None
+    return opener, closer, text[len(opener): len(text) - len(closer)].strip()
+
+
+def read_gold(raw: str) -> Value:
+    """The gold's value; cached because a GRPO group repeats its gold G times."""
+    result = _read_gold_cached(raw)
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_gold_cached(raw: str) -> Value | Exception:
+    try:
+        return read_value(raw, None)
+    except (Unreadable, GuardTripped) as exc:
+        return exc
+
+
+def read_value(raw: str, like: Value | None) -> Value:
+    """Normalise ``raw`` and read its structure (``like``: the gold, for an answer)."""
+    if len(raw) > 4 * MAX_ANSWER_CHARS:
+        raise GuardTripped(f"longer than {4 * MAX_ANSWER_CHARS} characters")
+    text = normalise(raw)
+    if len(text) > MAX_ANSWER_CHARS:
+        raise GuardTripped(f"longer than {MAX_ANSWER_CHARS} characters")
+    if not text:
+        raise Unreadable("empty")
+    return _read(text, like)
+
+
+def _read(text: str, like: Value | None) -> Value:
+    text = text.strip()
+    if not text:
+        raise Unreadable("empty element")
+    choice = _read_choice(text, like)
+    if choice is not None:
+        return choice
+    if isinstance(like, Text) or (like is None and is_prose(text)) or (like is not None and is_prose(text) and not re.search(r"\d", text)):
+        return Text(_words(text))
+    if text in _EMPTY_FORMS:
+        return Empty()
+    if text in _REALS_FORMS:
+        return Interval(Scalar("-\\infty"), Scalar("\\infty"), True, True)
+    approx = _APPROX_RE.search(text)
+    if approx and _depth_at(text, approx.start()) == 0:
+        text = text[: approx.start()].strip()
+        if not text:
+            raise Unreadable("only an approximation")
+    matrix = _MATRIX_RE.fullmatch(text)
+    if matrix:
+        return _read_matrix(matrix.group(2), like)
+    text = or_and_to_commas(text)
+    assignment = _read_assignment(text, like)
+    if assignment is not None:
+        return assignment
+    parts, _ = split_top(text, re.compile(r"\\cup(?![a-zA-Z])"))
+    if len(parts) > 1:
+        return SetUnion(tuple(_read(p, None) for p in parts))
+    if _THOUSANDS_RE.fullmatch(text):
+        n = text.count(",") + 1
+        if not (isinstance(like, Items) and len(like.items) == n):
+            return _scalar(text.replace(",", ""))
+    parts, _ = split_top(text, re.compile(r"[,;]"))
+    if len(parts) > 1:
+        item_like = like.items[0] if isinstance(like, Items) and like.items else None
+        return Items(tuple(_read(p, item_like) for p in parts if p.strip()))
+    parts, ops = split_top(text, _RELATION_RE)
+    if len(parts) > 1:
+        if any(not p.strip() for p in parts):
+            raise Unreadable("relation with a missing side")
+        return Relation(tuple(_read(p, None) for p in parts), tuple(ops))
+    outer = _outer(text)
+    if outer is not None:
+        return _read_bracketed(*outer, like=like)
+    if "\\pm" in text or "\\mp" in text:
+        return _read_plus_minus(text)
+    return _scalar(text)
+
+
+def _read_choice(text: str, like: Value | None) -> Choice | None:
+    if like is None:
+        m = _CHOICE_GOLD_RE.fullmatch(text)
+        return Choice((m.group(1) or m.group(2)).upper()) if m else None
+    if isinstance(like, Choice):
+        m = _CHOICE_ANSWER_RE.fullmatch(text)
+        return Choice(m.group(1).upper()) if m else None
+    return None
+
+
+def _words(text: str) -> str:
+    text = re.sub(r"[^\w\s']", " ", text.lower())
+    return " ".join(text.split())
+
+
+def _read_assignment(text: str, like: Value | None) -> Relation | None:
+    """``x = 1, 2`` or ``x \\in [1, 2]``: one name on the left, any value on the right."""
+    parts, ops = split_top(text, _RELATION_RE)
+    if len(ops) != 1 or ops[0] not in ("=", "\\in"):
+        return None
+    name, rhs = parts[0].strip(), parts[1].strip()
+    if not _NAME_RE.fullmatch(name) or not rhs:
+        return None
+    if "," not in rhs and ";" not in rhs and "\\cup" not in rhs and "\\pm" not in rhs:
+        return None  # a plain relation; the general path reads it
+    rhs_like = like.terms[-1] if isinstance(like, Relation) else like
+    return Relation((_scalar(name), _read(rhs, rhs_like)), (ops[0],))
+
+
+def _read_bracketed(opener: str, closer: str, inner: str, like: Value | None) -> Value:
+    if opener == "{" and closer == "}":
+        return _read(inner, like)
+    if opener == "\\{" and closer == "\\}":
+        if not inner:
+            return Empty()
+        parts, _ = split_top(inner, re.compile(r"[,;]"))
+        return Items(tuple(_read(p, None) for p in parts if p.strip()), "\\{", "\\}")
+    parts, _ = split_top(inner, re.compile(r"[,;]"))
+    parts = [p for p in parts if p.strip()]
+    if not parts:
+        raise Unreadable("empty brackets")
+    if len(parts) == 1 and opener in ("(", "[") and closer in (")", "]"):
+        if opener == "(" and closer == ")" or opener == "[" and closer == "]":
+            return _read(parts[0], like)
+        raise Unreadable("one-element interval")
+    like_items = like.items if isinstance(like, Items) and len(like.items) == len(parts) else None
+    items = tuple(_read(p, like_items[k] if like_items else None) for k, p in enumerate(parts))
+    return Items(items, opener, closer)
+
+
+def _read_plus_minus(text: str) -> Items:
+    """``a \\pm b`` → the two values ``a + b`` and ``a - b`` (every sign combination)."""
+    variants = [text]
+    for _ in range(3):
+        expanded = []
+        for v in variants:
+            m = re.search(r"\\(pm|mp)(?![a-zA-Z])", v)
+            if m is None:
+                expanded.append(v)
+                continue
+            first, second = ("+", "-") if m.group(1) == "pm" else ("-", "+")
+            expanded += [v[: m.start()] + first + v[m.end():], v[: m.start()] + second + v[m.end():]]
+        variants = expanded
+    return Items(tuple(_scalar(_tidy_sign(v)) for v in variants))
+
+
+def _tidy_sign(text: str) -> str:
+    text = text.strip()
+    return text[1:].strip() if text.startswith("+") else text
+
+
+def _read_matrix(body: str, like: Value | None) -> Matrix:
+    rows = [r for r in re.split(r"\\\\(?:\[[^\]]*\])?", body) if r.strip() and not r.strip().startswith("\\hline")]
+    if not rows:
+        raise Unreadable("empty matrix")
+    cells = tuple(tuple(_scalar(c.strip()) for c in r.split("&")) for r in rows)
+    if len({len(r) for r in cells}) != 1:
+        raise Unreadable("ragged matrix")
+    return Matrix(cells)
+
+
+def _scalar(text: str) -> Scalar:
+    text = text.strip()
+    if not text:
+        raise Unreadable("empty element")
+    if text.count("{") != text.count("}"):
+        raise Unreadable("unbalanced braces")
+    literal = read_literal(text)
+    if literal is None:
+        return Scalar(text)
+    return Scalar(text, literal.value, literal.decimal, literal.base, literal.digits)
+
+
+__all__ = ["Unreadable", "read_gold", "read_value", "split_top"]

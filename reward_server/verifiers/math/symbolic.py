@@ -1,0 +1,260 @@
+"""Equality of two scalars: exact where it can be, numeric only where it must be.
+
+The ladder, cheapest first:
+
+1. both read by the fast path: ``Fraction`` equality (exact, big integers included);
+2. the guarded sympy forms are structurally equal;
+3. no free symbols: rational against rational exactly; otherwise a high-precision numeric
+   comparison with a *relative* tolerance far below any decimal the answer wrote
+   (``1/2^{99}`` vs ``1/2^{98}`` differ by half, ``3.14`` vs ``\\pi`` by 5e-4: both unequal);
+4. free symbols: the two functions agree at several random rational points;
+5. ``simplify`` of the difference, last, for small expressions only.
+
+Every sympy tree reaches this module through :func:`to_sympy`, which runs the guards on
+the unevaluated tree before anything evaluates it.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+from fractions import Fraction
+from typing import Any
+
+from .guards import check_text, check_tree
+from .latex import LatexError, parse_expression
+from .values import GuardTripped, Scalar
+
+NUMERIC_DIGITS = 60
+SIMPLIFY_MAX_NODES = 60
+RANDOM_POINTS = 4
+
+
+class Unparseable(ValueError):
+    """The scalar's text is not an expression."""
+
+
+def to_sympy(text: str) -> Any:
+    """The evaluated sympy form of a scalar's LaTeX.
+
+    Raises :class:`GuardTripped` or :class:`Unparseable`.  Results and refusals are both
+    cached by text: golds and answers repeat within a GRPO group.
+    """
+    result = _to_sympy_cached(text)
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_sympy_cached(text: str) -> Any:
+    import sympy
+
+    try:
+        check_text(text)
+        try:
+            tree = parse_expression(text)
+        except LatexError as exc:
+            return Unparseable(str(exc))
+        if not isinstance(tree, sympy.Expr):
+            return Unparseable("not a scalar expression")
+        check_tree(tree)
+    except GuardTripped as exc:
+        return exc
+    try:
+        expr = _evaluate(tree)
+    except Exception as exc:  # sympy may raise anything on odd input
+        return Unparseable(f"cannot evaluate: {type(exc).__name__}")
+    if expr.free_symbols and expr.free_symbols <= {sympy.Symbol("i")}:
+        expr = expr.xreplace({sympy.Symbol("i"): sympy.I})
+    return expr
+
+
+def _evaluate(tree: Any) -> Any:
+    """Rebuild an unevaluated tree with evaluation on (the guards have passed)."""
+    import sympy
+
+    if isinstance(tree, sympy.UnevaluatedExpr):
+        return _evaluate(tree.args[0])
+    if not tree.args or isinstance(tree, sympy.MatrixBase):
+        return tree
+    return tree.func(*[_evaluate(a) for a in tree.args])
+
+
+def scalar_sympy(scalar: Scalar) -> Any:
+    """The sympy form of a scalar (the exact number when the fast path read it)."""
+    import sympy
+
+    if scalar.number is not None:
+        return sympy.Rational(scalar.number.numerator, scalar.number.denominator)
+    return to_sympy(scalar.text)
+
+
+def scalars_equal(gold: Scalar, answer: Scalar) -> tuple[bool, str]:
+    """Whether two scalars are mathematically equal, and the method that decided it."""
+    if gold.number is not None and answer.number is not None:
+        return _numbers_equal(gold, answer), "exact"
+    try:
+        g = scalar_sympy(gold)
+    except Unparseable:
+        return gold.text == answer.text, "text"
+    try:
+        a = scalar_sympy(answer)
+    except Unparseable:
+        return False, "answer unparseable"
+    return sympy_equal(g, a, answer_decimal_digits=_decimal_digits(answer))
+
+
+def _numbers_equal(gold: Scalar, answer: Scalar) -> bool:
+    if gold.base is not None and answer.base is None and answer.digits is None:
+        from .numbers import read_in_base
+
+        reread = read_in_base(answer.text.lstrip("+"), gold.base)
+        return reread is not None and reread == gold.number
+    return gold.number == answer.number
+
+
+def _decimal_digits(scalar: Scalar) -> int:
+    return sum(c.isdigit() for c in scalar.text) if "." in scalar.text else 0
+
+
+def sympy_equal(g: Any, a: Any, answer_decimal_digits: int = 0) -> tuple[bool, str]:
+    """Equality of two evaluated sympy expressions (see the module docstring)."""
+    import sympy
+
+    if g == a:
+        return True, "structural"
+    if not isinstance(g, sympy.Expr) or not isinstance(a, sympy.Expr):
+        return False, "different kinds"
+    if g.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan) or a.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+        return False, "infinite"
+    symbols = g.free_symbols | a.free_symbols
+    if not symbols:
+        if g.is_Rational and a.is_Rational:
+            return False, "exact"
+        return _constants_equal(g, a, answer_decimal_digits), "numeric"
+    verdict = _agree_at_random_points(g, a, sorted(symbols, key=lambda s: s.name))
+    if verdict is not None:
+        return verdict, "random points"
+    return _simplify_equal(g, a), "simplify"
+
+
+def _constants_equal(g: Any, a: Any, decimal_digits: int) -> bool:
+    """Numeric equality at a precision far beyond any decimal the answer wrote."""
+    digits = max(NUMERIC_DIGITS, 2 * decimal_digits + 30)
+    gv, av = _evalf(g, digits), _evalf(a, digits)
+    if gv is None or av is None:
+        return _simplify_equal(g, a)
+    return _close(gv, av, digits)
+
+
+def _evalf(expr: Any, digits: int) -> Any:
+    import sympy
+
+    try:
+        value = expr.evalf(digits, chop=False)
+    except Exception:
+        return None
+    if not isinstance(value, sympy.Expr) or not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return None
+    re_part, im_part = value.as_real_imag()
+    if not (re_part.is_Number and im_part.is_Number):
+        return None
+    return value
+
+
+def _close(x: Any, y: Any, digits: int) -> bool:
+    import sympy
+
+    diff = abs(sympy.N(x - y, digits))
+    scale = max(abs(x), abs(y))
+    if scale == 0:
+        return diff == 0
+    return bool(diff <= scale * sympy.Float(10) ** (-(digits - 15)))
+
+
+def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
+    """Compare two functions at random rational points; ``None`` if too few evaluated."""
+    import sympy
+
+    rng = random.Random(20240607)
+    agreed = 0
+    for _ in range(RANDOM_POINTS * 3):
+        point = {s: sympy.Rational(rng.choice((-1, 1)) * rng.randint(1, 300), rng.randint(7, 97)) for s in symbols}
+        try:
+            gv = _evalf(g.xreplace(point), 40)
+            av = _evalf(a.xreplace(point), 40)
+        except Exception:
+            continue
+        if gv is None or av is None:
+            continue
+        if not _close(gv, av, 40):
+            return False
+        agreed += 1
+        if agreed >= RANDOM_POINTS:
+            return True
+    return None
+
+
+def _simplify_equal(g: Any, a: Any) -> bool:
+    import sympy
+
+    if sympy.count_ops(g) + sympy.count_ops(a) > SIMPLIFY_MAX_NODES:
+        return False
+    try:
+        return bool(sympy.simplify(g - a) == 0)
+    except Exception:
+        return False
+
+
+def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool:
+    """``gl = gr`` and ``al = ar`` have the same solutions: their sides' differences are
+    proportional by a nonzero constant (``y = 2x + 3`` and ``2x - y + 3 = 0``)."""
+    import sympy
+
+    try:
+        g = scalar_sympy(gl) - scalar_sympy(gr)
+        a = scalar_sympy(al) - scalar_sympy(ar)
+    except Unparseable:
+        return False
+    if g == 0 or a == 0:
+        return g == a
+    symbols = sorted(g.free_symbols | a.free_symbols, key=lambda s: s.name)
+    if not symbols:
+        return False
+    rng = random.Random(7)
+    ratio = None
+    seen = 0
+    for _ in range(RANDOM_POINTS * 3):
+        point = {s: sympy.Rational(rng.randint(-300, 300), rng.randint(7, 97)) for s in symbols}
+        try:
+            gv, av = _evalf(g.xreplace(point), 40), _evalf(a.xreplace(point), 40)
+        except Exception:
+            continue
+        if gv is None or av is None:
+            continue
+        if _close(av, 0, 40) or abs(av) < 1e-30:
+            if not (_close(gv, 0, 40) or abs(gv) < 1e-30):
+                return False
+            continue
+        r = gv / av
+        if _close(r, 0, 40) or abs(r) < 1e-30:
+            return False
+        if ratio is None:
+            ratio = r
+        elif not _close(r, ratio, 40):
+            return False
+        seen += 1
+        if seen >= RANDOM_POINTS:
+            return True
+    return False
+
+
+def fraction_of(expr: Any) -> Fraction | None:
+    """The exact rational value of a sympy expression, or ``None``."""
+    if getattr(expr, "is_Rational", False):
+        return Fraction(int(expr.p), int(expr.q))
+    return None
+
+
+__all__ = ["GuardTripped", "Unparseable", "scalar_sympy", "scalars_equal", "sympy_equal", "to_sympy"]
