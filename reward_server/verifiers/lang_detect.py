@@ -4,10 +4,11 @@ langdetect's module-level ``detect`` has four traps (see the design notes): it d
 unseeded random generator, so two calls on the same text may disagree; it loads its 55
 profiles lazily into a global on first use, racing when two threads call it at once; it
 weighs all 55 languages, so a short English clause may come back as Somali or Tagalog; and it
-reads only the first 10,000 characters.  Here each candidate set gets its own factory with
-only those profiles, built once under a lock and seeded with 0, and every call builds a fresh
-detector, so a text gets the same answer in any thread, any process, any call order.
-Callers pass short clauses, never whole texts.
+reads only the first 10,000 characters.  Here each script gets its own factory with the
+profiles of the supported languages of that script only, built once under a lock and seeded
+with 0; each call builds a fresh detector, restricted further to the plausible candidates by
+a prior, so a text gets the same answer in any thread, any process, any call order.  Callers
+pass short clauses, never whole texts.
 """
 
 from __future__ import annotations
@@ -51,15 +52,23 @@ def _our_code(profile_name: str) -> str:
     return profile_name
 
 
-def detect(text: str, languages: tuple[str, ...]) -> tuple[str, float] | None:
-    """The most probable of ``languages`` for ``text`` and its probability.
+def detect(
+    text: str, languages: tuple[str, ...], allowed: tuple[str, ...] | None = None
+) -> tuple[str, float] | None:
+    """The most probable language of ``text`` among ``allowed`` and its probability.
 
-    ``None`` when langdetect finds no usable feature (e.g. a clause in capitals only).
-    ``languages`` must name at least two languages with langdetect profiles.
+    ``languages`` names the profiles to load (a fixed set per script, so that few factories
+    exist); ``allowed`` (default: all of them) restricts the answer through a prior that is
+    zero elsewhere, which langdetect's multiplicative updates never revive.  ``None`` when
+    langdetect finds no usable feature (e.g. a clause in capitals only).
     """
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _factory(languages).create()
+    if allowed is not None:
+        detector.set_prior_map(
+            {name: 1.0 for code in allowed for name in LANGDETECT_NAMES.get(code, (code,))}
+        )
     detector.append(text)
     try:
         ranked = detector.get_probabilities()

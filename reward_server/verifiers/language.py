@@ -34,10 +34,10 @@ from .lang_scripts import Word, split_clauses
 from .lang_table import (
     SCRIPT_LANGUAGE,
     SCRIPTS,
-    candidates,
     function_word_index,
     languages_of,
     normalize_code,
+    spelling_marks,
 )
 from .text import split_think
 
@@ -49,8 +49,19 @@ MIN_CLAUSE_WORDS = 4
 MIN_HAN_CLAUSE = 6
 #: Share of kana among a clause's Han + kana characters that makes it Japanese.
 KANA_SHARE = 0.1
+#: Function-word evidence needed to decide a clause without langdetect, and the lead it
+#: needs over the runner-up in a long and in a short clause.
+MIN_EVIDENCE = 1.5
+LONG_LEAD = 2.0
+SHORT_LEAD = 3.0
+#: A spelling mark counts for this much of a function word.
+SPELLING_WEIGHT = 0.5
+#: The language a model drifts into most: always a candidate for a Latin-script clause.
+DRIFT_LANGUAGE = "en"
 #: langdetect answers below this probability are treated as "cannot tell".
 MIN_DETECT_PROB = 0.7
+#: From this many words langdetect is trusted without function words backing it.
+LONG_CLAUSE_WORDS = 10
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -120,28 +131,46 @@ def _kana_share(clause: Sequence[Word]) -> float:
     return kana / (han + kana) if kana else 0.0
 
 
-def _vote(words: Sequence[Word], index: dict[str, tuple[str, ...]]) -> list[tuple[int, str]]:
-    """Function-word hits per language, best first (ties in code order)."""
-    hits: Counter[str] = Counter()
+def _vote(words: Sequence[Word], index: dict[str, tuple[str, ...]]) -> list[tuple[float, str]]:
+    """Function-word evidence per language, best first (ties in code order).
+
+    A word listed by k languages gives each 1/k: "the" is plain English, "la" barely
+    distinguishes French from Spanish or Italian.
+    """
+    hits: dict[str, float] = {}
     for word in words:
-        for code in index.get(word.text.lower(), ()):
-            hits[code] += 1
+        codes = index.get(word.text.lower())
+        if codes:
+            for code in codes:
+                hits[code] = hits.get(code, 0.0) + 1.0 / len(codes)
     return sorted(((n, code) for code, n in hits.items()), key=lambda t: (-t[0], t[1]))
 
 
-def _plain_winner(votes: list[tuple[int, str]], short: bool) -> str | None:
+def _spelling_vote(
+    words: Sequence[Word], votes: list[tuple[float, str]]
+) -> list[tuple[float, str]]:
+    """``votes`` plus half a vote per spelling mark ("ção", "ñ", "ß" ...), shared as above."""
+    pattern, table = spelling_marks()
+    hits = {code: n for n, code in votes}
+    for word in words:
+        for mark in pattern.findall(word.text.lower()):
+            codes = table.get(mark) or table["\u1ea0"]
+            for code in codes:
+                hits[code] = hits.get(code, 0.0) + SPELLING_WEIGHT / len(codes)
+    return sorted(((n, code) for code, n in hits.items()), key=lambda t: (-t[0], t[1]))
+
+
+def _plain_winner(votes: list[tuple[float, str]], short: bool) -> str | None:
     """The language function words plainly point to, if any.
 
-    A long clause needs two hits and twice the runner-up; a short one two hits and no
-    runner-up at all, so that one shared word ("la", "de") never flips it.
+    The winner needs MIN_EVIDENCE and a lead over the runner-up, a larger one in a short
+    clause, so that a shared word or two ("la", "de", "in") never flips it.
     """
-    if not votes or votes[0][0] < 2:
+    if not votes or votes[0][0] < MIN_EVIDENCE:
         return None
     best, code = votes[0]
-    second = votes[1][0] if len(votes) > 1 else 0
-    if (second == 0) if short else (best >= 2 * second):
-        return code
-    return None
+    second = votes[1][0] if len(votes) > 1 else 0.0
+    return code if best >= (SHORT_LEAD if short else LONG_LEAD) * second else None
 
 
 def _foreign_label(script: str, clause: Sequence[Word]) -> str:
@@ -207,18 +236,44 @@ class _ClauseJudge:
         languages = languages_of(script)
         if len(languages) <= 1:
             return self.target
-        pool = candidates(self.target, script)
         counted = sum(w.counts for w in words)
-        votes = _vote(words, function_word_index(pool))
+        votes = _vote(words, function_word_index(languages))
         short = counted < MIN_CLAUSE_WORDS
         winner = _plain_winner(votes, short)
+        if winner is None and script == "Latn":
+            votes = _spelling_vote(words, votes)
+            winner = _plain_winner(votes, short)
         if winner or short:
             return winner
+        allowed = self._plausible(script, votes)
+        if len(allowed) == 1:
+            return allowed[0]
         self.detector_calls += 1
-        found = detect(" ".join(w.text for w in words), pool)
+        found = detect(" ".join(w.text for w in words), languages, allowed)
+        voted = {code for _, code in votes}
         if found and found[1] >= MIN_DETECT_PROB:
-            return found[0]
-        return votes[0][1] if votes and (len(votes) == 1 or votes[0][0] > votes[1][0]) else None
+            # On a few Latin words langdetect is confidently wrong ("Substitute values
+            # Simplify expression" -> French, p=0.99999): in a Latin clause shorter than
+            # LONG_CLAUSE_WORDS its answer must be backed by a function word of that
+            # language.  The other shared scripts have few, distinct alphabets (і/ї/є,
+            # پ/چ/گ): there it is trusted.
+            code = found[0]
+            if code in voted or counted >= LONG_CLAUSE_WORDS or script != "Latn":
+                return code
+        if votes and (len(votes) == 1 or votes[0][0] > votes[1][0]):
+            return votes[0][1]
+        return None
+
+    def _plausible(self, script: str, votes: list[tuple[float, str]]) -> tuple[str, ...]:
+        """Candidates for langdetect.  Latin has many languages: the target, the usual drift
+        language, and those the function words point to (at least half the best evidence).
+        The other shared scripts have few: all of them."""
+        if script != "Latn":
+            return languages_of(script)
+        found = {self.target, DRIFT_LANGUAGE}
+        if votes:
+            found.update(code for n, code in votes if n >= votes[0][0] / 2)
+        return tuple(sorted(found))
 
     def _decide_han(self, words: list[Word], clause: Sequence[Word]) -> str | None:
         if _kana_share(clause) >= KANA_SHARE:
