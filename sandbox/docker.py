@@ -1,0 +1,362 @@
+"""The Docker backend: a warm pool of hardened containers, each with a runner as PID 1.
+
+Why a pool: ``docker run`` per execution costs about 0.4 s; a runner that lives in a warm
+container and forks a fresh process per test costs a few milliseconds.  Each container is
+started with no network, a read-only root, a non-root uid of its own (so one container's
+fork bomb cannot exhaust another's ``RLIMIT_NPROC``), no capabilities, no-new-privileges,
+pid/memory(=swap)/CPU limits, a sized tmpfs at ``/tmp``, logging off and a clean
+environment.  Its stdin is attached with ``StdinOnce``: when the server goes away, even by
+SIGKILL, the runner reads EOF, exits, and Docker removes the container (``AutoRemove``).
+
+Every kill is ours: the host waits for each job at most the sum of its tests' deadlines
+plus slack, then kills and replaces the container and reports a sandbox error.  A
+container is also replaced after ``max_jobs_per_container`` jobs and after any anomaly
+(the runner reports leftovers, a protocol error, an engine error).  At start-up and every
+``reap_interval_s`` the pool removes labelled containers it does not track.
+
+The Docker SDK is blocking; every call runs on a private thread pool so the event loop
+stays free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import socket
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import docker
+from docker.errors import APIError, DockerException, ImageNotFound, NotFound
+from docker.types import LogConfig
+
+from sandbox.base import SandboxBackend, SandboxError
+from sandbox.protocol import AttachDecoder, ProtocolError, clamp, encode, job_deadline, job_message, result_from_reply
+from sandbox.types import Job, PoolConfig, Result
+
+log = logging.getLogger(__name__)
+
+LABEL = "reward-server.sandbox"
+LABEL_OWNER = f"{LABEL}.owner"
+LABEL_INSTANCE = f"{LABEL}.instance"
+UID_SPAN = 4096  # uids cycle through uid_base .. uid_base + UID_SPAN - 1
+
+
+def runner_source() -> str:
+    """The runner's source, passed to ``python3 -c`` at container start."""
+    return resources.files("sandbox").joinpath("runner.py").read_text(encoding="utf-8")
+
+
+class RunnerGone(Exception):
+    """The runner closed its stream or broke the protocol."""
+
+
+@dataclass
+class _Box:
+    """One warm container and its attached stream."""
+
+    id: str
+    uid: int
+    stream: Any  # keeps the HTTP response's socket alive
+    sock: socket.socket
+    jobs: int = 0
+    decoder: AttachDecoder = field(default_factory=AttachDecoder)
+
+    def call(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
+        """Send one message and wait for the reply (blocking; runs on a worker thread)."""
+        deadline = time.monotonic() + timeout
+        self.sock.settimeout(max(0.001, timeout))
+        self.sock.sendall(encode(message))
+        while True:
+            reply = self.decoder.message()
+            if reply is not None:
+                return reply
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no reply within {timeout:.1f}s")
+            self.sock.settimeout(remaining)
+            data = self.sock.recv(1 << 20)
+            if not data:
+                stderr = self.decoder.stderr.decode("utf-8", "replace")[-2000:]
+                raise RunnerGone(f"runner closed its stream{': ' + stderr if stderr else ''}")
+            self.decoder.feed(data)
+
+    def close_stream(self) -> None:
+        for closer in (self.sock.close, getattr(self.stream, "close", None)):
+            try:
+                if closer:
+                    closer()
+            except OSError:
+                pass
+
+
+class DockerSandbox(SandboxBackend):
+    """A warm pool of hardened containers on the local (or ``docker_url``) engine."""
+
+    def __init__(self, config: PoolConfig | None = None, *, client: docker.DockerClient | None = None):
+        self.config = config or PoolConfig()
+        self.instance = uuid.uuid4().hex[:12]
+        self._client = client
+        self._executor = ThreadPoolExecutor(max_workers=self.config.pool_size + 4, thread_name_prefix="sandbox")
+        self._idle: asyncio.Queue[_Box] = asyncio.Queue()
+        self._boxes: dict[str, _Box] = {}
+        self._refills: set[asyncio.Task[None]] = set()
+        self._reaper: asyncio.Task[None] | None = None
+        self._uids = itertools.count()
+        self._creating: set[str] = set()  # created, not yet tracked: the reaper spares them
+        self._runner = runner_source()
+        self._started = False
+        self._closing = False
+        self._last_error: str | None = None
+        self.stats = {"jobs": 0, "recycled": 0, "killed": 0, "reaped": 0, "started": 0}
+
+    # ---- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> None:
+        if self._started:
+            return
+        self._closing = False
+        try:
+            await self._call(self._connect)
+            await self._call(self._check_image)
+        except DockerException as exc:
+            raise SandboxError(f"Docker engine unreachable: {exc}") from exc
+        await self._call(self._reap, True)
+        results = await asyncio.gather(
+            *(self._spawn() for _ in range(self.config.pool_size)), return_exceptions=True
+        )
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if len(failures) == len(results):
+            await self.close()
+            raise SandboxError(f"no sandbox container could start: {failures[0]}")
+        for _ in failures:
+            self._refill()
+        self._started = True
+        self._reaper = asyncio.create_task(self._reap_forever())
+
+    async def close(self) -> None:
+        self._closing = True
+        self._started = False
+        if self._reaper:
+            self._reaper.cancel()
+            await asyncio.gather(self._reaper, return_exceptions=True)
+            self._reaper = None
+        for task in list(self._refills):
+            task.cancel()
+        await asyncio.gather(*self._refills, return_exceptions=True)
+        boxes = list(self._boxes.values())
+        self._boxes.clear()
+        while not self._idle.empty():
+            self._idle.get_nowait()
+        if self._client is not None:
+            await asyncio.gather(*(self._call(self._destroy, box) for box in boxes), return_exceptions=True)
+            await self._call(self._reap, False)
+
+    def ready(self) -> tuple[bool, str]:
+        if not self._started:
+            return False, "sandbox pool not started"
+        if not self._boxes:
+            return False, f"no sandbox container is running ({self._last_error or 'starting'})"
+        return True, f"{len(self._boxes)}/{self.config.pool_size} containers"
+
+    # ---- jobs ----------------------------------------------------------------------------
+    async def run(self, job: Job) -> Result:
+        if not self._started:
+            return Result.failure("sandbox pool is not started")
+        limits = clamp(job.limits, self.config.max_time_s, self.config.max_memory_mb)
+        message = job_message(job, limits, self.config.python_mode)  # raises UnsupportedJob
+        timeout = job_deadline(job, limits, self.config.job_slack_s)
+        box = await self._idle.get()
+        began = time.monotonic()
+        try:
+            reply = await self._call(box.call, message, timeout)
+        except (TimeoutError, socket.timeout) as exc:
+            self.stats["killed"] += 1
+            self._retire(box, f"job deadline passed: {exc}")
+            return Result.failure(f"sandbox did not answer within {timeout:.1f}s; container killed",
+                                  time.monotonic() - began)
+        except (OSError, RunnerGone, ProtocolError) as exc:
+            self._retire(box, f"runner failed: {exc}")
+            return Result.failure(f"sandbox runner failed: {exc}", time.monotonic() - began)
+        except BaseException:
+            self._retire(box, "job cancelled")  # the runner may still be busy with it
+            raise
+        message = None
+        self.stats["jobs"] += 1
+        box.jobs += 1
+        result = result_from_reply(reply, time.monotonic() - began)
+        if result.error or not reply.get("clean", False):
+            self._retire(box, reply.get("problem") or result.error or "runner reported an anomaly")
+        elif box.jobs >= self.config.max_jobs_per_container:
+            self._retire(box, None)
+        else:
+            self._idle.put_nowait(box)
+        return result
+
+    # ---- containers ----------------------------------------------------------------------
+    async def _call(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    def _connect(self) -> None:
+        if self._client is None:
+            if self.config.docker_url:
+                self._client = docker.DockerClient(base_url=self.config.docker_url)
+            else:
+                self._client = docker.from_env()
+        self._client.ping()
+
+    def _check_image(self) -> None:
+        try:
+            self._client.images.get(self.config.image)
+        except ImageNotFound:
+            raise SandboxError(
+                f"sandbox image {self.config.image!r} is missing; run `reward-server sandbox build`"
+            ) from None
+
+    def _create(self) -> _Box:
+        cfg = self.config
+        api = self._client.api
+        uid = cfg.uid_base + next(self._uids) % UID_SPAN
+        host_config = api.create_host_config(
+            network_mode="none",
+            read_only=True,
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            pids_limit=cfg.pids_limit,
+            mem_limit=f"{cfg.container_memory_mb}m",
+            memswap_limit=f"{cfg.container_memory_mb}m",
+            nano_cpus=int(cfg.cpus * 1e9),
+            tmpfs={"/tmp": f"rw,exec,nosuid,nodev,size={cfg.tmpfs_mb}m,mode=0700,uid={uid},gid={uid}"},
+            shm_size=f"{cfg.shm_mb}m",
+            ipc_mode="private",
+            log_config=LogConfig(type="none"),
+            auto_remove=True,
+            init=False,
+        )
+        created = api.create_container(
+            cfg.image,
+            command=["python3", "-I", "-c", self._runner, "--container", "--workdir", "/tmp"],
+            user=f"{uid}:{uid}",
+            environment={"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"},
+            working_dir="/tmp",
+            hostname="sandbox",
+            labels={LABEL_OWNER: cfg.owner, LABEL_INSTANCE: self.instance},
+            stdin_open=True,
+            detach=False,  # with stdin_open: AttachStdin and StdinOnce
+            tty=False,
+            network_disabled=True,
+            host_config=host_config,
+        )
+        cid = created["Id"]
+        self._creating.add(cid)
+        try:
+            stream = api.attach_socket(cid, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1})
+            sock = getattr(stream, "_sock", stream)
+            api.start(cid)
+            box = _Box(cid, uid, stream, sock)
+            pong = box.call({"op": "ping"}, cfg.start_timeout_s)
+        except BaseException:
+            self._remove(cid)
+            self._creating.discard(cid)
+            raise
+        if pong.get("op") != "pong" or pong.get("pid") != 1 or not pong.get("clean"):
+            box.close_stream()
+            self._remove(cid)
+            self._creating.discard(cid)
+            raise SandboxError(f"sandbox container failed its start check: {pong}")
+        return box
+
+    async def _spawn(self) -> None:
+        box = await self._call(self._create)
+        self._creating.discard(box.id)
+        if self._closing:
+            await self._call(self._destroy, box)
+            return
+        self.stats["started"] += 1
+        self._boxes[box.id] = box
+        self._last_error = None
+        self._idle.put_nowait(box)
+
+    def _retire(self, box: _Box, reason: str | None) -> None:
+        if reason:
+            log.warning("recycling sandbox container %s: %s", box.id[:12], reason)
+        self.stats["recycled"] += 1
+        self._boxes.pop(box.id, None)
+        self._track(self._call(self._destroy, box))
+        self._refill()
+
+    def _refill(self) -> None:
+        if not self._closing:
+            self._track(self._refill_one())
+
+    def _track(self, awaitable: Any) -> None:
+        task = asyncio.ensure_future(awaitable)
+        self._refills.add(task)
+        task.add_done_callback(self._refills.discard)
+
+    async def _refill_one(self) -> None:
+        delay = 0.5
+        while not self._closing:
+            try:
+                await self._spawn()
+                return
+            except Exception as exc:  # engine hiccup: keep trying, say so in ready()
+                self._last_error = str(exc)
+                log.error("cannot start a sandbox container: %s", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    def _destroy(self, box: _Box) -> None:
+        box.close_stream()
+        self._remove(box.id)
+
+    def _remove(self, cid: str) -> None:
+        try:
+            self._client.api.remove_container(cid, force=True)
+        except NotFound:
+            return
+        except APIError as exc:
+            if exc.status_code != 409:  # 409: AutoRemove is already removing it
+                log.error("cannot remove sandbox container %s: %s", cid[:12], exc)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                self._client.api.inspect_container(cid)
+            except NotFound:
+                return
+            time.sleep(0.05)
+
+    # ---- reaping -------------------------------------------------------------------------
+    def _reap(self, everything_foreign: bool) -> int:
+        """Remove labelled containers this pool does not track.  Ours (this instance) are
+        always removed; other instances' only at start-up (``everything_foreign``) or once
+        they are no longer running."""
+        found = self._client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={self.config.owner}"})
+        removed = 0
+        for info in found:
+            cid = info["Id"]
+            if cid in self._boxes or cid in self._creating:
+                continue
+            mine = (info.get("Labels") or {}).get(LABEL_INSTANCE) == self.instance
+            if mine or everything_foreign or info.get("State") != "running":
+                self._remove(cid)
+                removed += 1
+        self.stats["reaped"] += removed
+        return removed
+
+    async def _reap_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.reap_interval_s)
+            try:
+                await self._call(self._reap, False)
+            except DockerException as exc:
+                self._last_error = str(exc)
+                log.error("sandbox reaper: %s", exc)
+
+    def containers(self) -> list[str]:
+        """Ids of the containers this pool runs now (for tests and /readyz)."""
+        return list(self._boxes)

@@ -1,0 +1,193 @@
+"""The sandbox's vocabulary: what a job asks for and what a run reports.
+
+The sandbox executes; it never judges.  A :class:`Result` says how each run ended (its
+:class:`Verdict`) and what it printed; whether that output is right is the code
+verifier's business, on the server side.  Expected outputs are therefore absent from
+:class:`Job` by construction: nothing here can carry them into a container.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
+from typing import Any, Literal
+
+PythonMode = Literal["fork", "exec"]
+
+
+class Verdict(str, Enum):
+    """How one compilation or one run ended."""
+
+    OK = "ok"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    RUNTIME_ERROR = "runtime_error"
+    COMPILE_ERROR = "compile_error"
+    OUTPUT_LIMIT = "output_limit"
+    SANDBOX_ERROR = "sandbox_error"
+    SKIPPED = "skipped"  # not run: an earlier test failed and the job asked to stop
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-test limits (and the compile step's), all enforced inside the container.
+
+    ``time_s`` is CPU time; the wall deadline defaults to ``2 * time_s + 1`` so a program
+    that sleeps or blocks is stopped too.  ``output_bytes`` caps stdout and stderr
+    together: past it the program is killed and the run is ``output_limit``.
+    """
+
+    time_s: float = 2.0
+    wall_time_s: float | None = None
+    memory_mb: int = 256
+    output_bytes: int = 8 * 2**20
+    stderr_bytes: int = 64 * 2**10
+    processes: int = 64
+    file_size_mb: int = 64
+    open_files: int = 256
+    compile_time_s: float = 30.0
+    compile_memory_mb: int = 1024
+
+    @property
+    def wall_s(self) -> float:
+        return self.wall_time_s if self.wall_time_s is not None else 2 * self.time_s + 1.0
+
+    def to_wire(self) -> dict[str, Any]:
+        wire = asdict(self)
+        wire["wall_time_s"] = self.wall_s
+        return wire
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One stdio test as the container sees it: its input only."""
+
+    stdin: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A program and what to run it on.
+
+    Stdio mode: ``tests`` lists the inputs, one fresh process each.  Assert mode
+    (HumanEval/MBPP): ``test_code`` and ``entry_point`` are set, the program runs once,
+    then the test code, then ``check(<entry_point>)``; only if ``check`` returns does the
+    harness write ``marker`` to its private descriptor, reported as ``TestRun.harness``.
+    """
+
+    language: str
+    source: str
+    tests: list[TestCase] | None = None
+    test_code: str | None = None
+    entry_point: str | None = None
+    marker: str | None = None
+    limits: Limits = field(default_factory=Limits)
+    stop_on_failure: bool = False
+    python_mode: PythonMode | None = None  # None: the pool's default
+
+    @property
+    def mode(self) -> Literal["stdio", "assert"]:
+        return "assert" if self.test_code is not None else "stdio"
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` for a job no backend can run."""
+        if self.mode == "assert":
+            if not self.entry_point:
+                raise ValueError("assert mode needs entry_point")
+            if not self.marker or len(self.marker) < 16:
+                raise ValueError("assert mode needs a secret marker of at least 16 characters")
+        elif not self.tests:
+            raise ValueError("a stdio job needs at least one test")
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    verdict: Verdict
+    output: str = ""
+    exit_code: int | None = None
+    time_s: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.OK
+
+
+@dataclass(frozen=True)
+class TestRun:
+    """How one run ended. ``signal`` is a name such as ``"SIGSEGV"``; ``reason`` says which
+    limit fired (``"wall"``, ``"cpu"``, ``"oom"``, ``"rlimit"``, ``"output"``)."""
+
+    verdict: Verdict
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int | None = None
+    signal: str | None = None
+    time_s: float = 0.0
+    cpu_s: float = 0.0
+    memory_mb: float = 0.0
+    reason: str | None = None
+    harness: str | None = None  # assert mode: what the harness wrote on its descriptor
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything a backend reports for a job. ``error`` set means *we* failed: the runs
+    say nothing about the program and the verifier must answer with a retryable error."""
+
+    compile: CompileResult | None = None
+    runs: list[TestRun] = field(default_factory=list)
+    error: str | None = None
+    duration_s: float = 0.0
+
+    @classmethod
+    def failure(cls, message: str, duration_s: float = 0.0) -> "Result":
+        return cls(error=message, duration_s=duration_s)
+
+
+def _from_dict(cls: type, data: dict[str, Any]) -> Any:
+    names = {f.name for f in fields(cls)}
+    values = {k: v for k, v in data.items() if k in names}
+    if "verdict" in values:
+        values["verdict"] = Verdict(values["verdict"])
+    return cls(**values)
+
+
+def compile_from_wire(data: dict[str, Any] | None) -> CompileResult | None:
+    return None if data is None else _from_dict(CompileResult, data)
+
+
+def run_from_wire(data: dict[str, Any]) -> TestRun:
+    return _from_dict(TestRun, data)
+
+
+def _default_pool_size() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """Everything the Docker backend can be told; each field is a server setting."""
+
+    image: str = "reward-server-sandbox:latest"
+    pool_size: int = field(default_factory=_default_pool_size)
+    max_jobs_per_container: int = 500
+    limits: Limits = field(default_factory=Limits)
+    max_time_s: float = 60.0
+    max_memory_mb: int = 4096
+    container_memory_mb: int = 2048
+    cpus: float = 1.0
+    pids_limit: int = 256
+    tmpfs_mb: int = 256
+    shm_mb: int = 16
+    uid_base: int = 61000
+    owner: str = "reward-server"
+    reap_interval_s: float = 60.0
+    start_timeout_s: float = 30.0
+    job_slack_s: float = 10.0
+    python_mode: PythonMode = "fork"
+    docker_url: str | None = None  # None: DOCKER_HOST or the local socket
+
+    def with_changes(self, **changes: Any) -> "PoolConfig":
+        return replace(self, **changes)
