@@ -85,10 +85,17 @@ def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcom
     try:
         return _check(completion, gold, prefilled)
     except RecursionError:
-        return Outcome.ok(0.0, extracted=None, gold_normalised=None, comparison="none",
-                          reason="guard: input nested too deeply")
+        return Outcome.ok(
+            0.0,
+            extracted=None,
+            gold_normalised=None,
+            comparison="none",
+            reason="guard: input nested too deeply",
+        )
     except Exception as exc:  # a bug of ours: say so, never score it as a wrong answer
-        return Outcome.error(f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False)
+        return Outcome.error(
+            f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False
+        )
 
 
 def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
@@ -98,21 +105,33 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
         gold_value = read_gold(gold_source)
         _validate_gold(gold_value)
     except GuardTripped as exc:
-        return Outcome.invalid(f"gold answer refused by a guard: {exc.reason}", "gold_too_complex",
-                               gold_normalised=gold_norm)
+        return Outcome.invalid(
+            f"gold answer refused by a guard: {exc.reason}",
+            "gold_too_complex",
+            gold_normalised=gold_norm,
+        )
     except (Unreadable, Unparseable) as exc:
-        return Outcome.invalid(f"gold answer cannot be parsed: {exc}", "invalid_reference",
-                               gold_normalised=gold_norm)
+        return Outcome.invalid(
+            f"gold answer cannot be parsed: {exc}", "invalid_reference", gold_normalised=gold_norm
+        )
     details: dict[str, Any] = {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
 
     extraction = extract_answer(completion, prefilled=prefilled)
     if not extraction.answers:
-        return Outcome.ok(0.0, extracted=None, comparison="none", reason=extraction.reason,
-                          extraction=extraction.method, **details)
+        return Outcome.ok(
+            0.0,
+            extracted=None,
+            comparison="none",
+            reason=extraction.reason,
+            extraction=extraction.method,
+            **details,
+        )
     details["extraction"] = extraction.method
-    details["extracted"] = _cap(extraction.answers[-1]) if len(extraction.answers) == 1 else [
-        _cap(a) for a in extraction.answers[:8]
-    ]
+    details["extracted"] = (
+        _cap(extraction.answers[-1])
+        if len(extraction.answers) == 1
+        else [_cap(a) for a in extraction.answers[:8]]
+    )
     method = "none"
     for answer in extraction.answers:
         try:
@@ -124,7 +143,11 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             return Outcome.ok(0.0, comparison="none", reason=f"answer unreadable: {exc}", **details)
         details["answer_kind"] = kind_of(value)
         if not equal:
-            reason = "hedge: several different boxed answers" if extraction.hedged else "not equal to the gold"
+            reason = (
+                "hedge: several different boxed answers"
+                if extraction.hedged
+                else "not equal to the gold"
+            )
             return Outcome.ok(0.0, comparison=method, reason=reason, **details)
     reason = "equal to the gold" if not extraction.hedged else "every boxed answer equals the gold"
     return Outcome.ok(1.0, comparison=method, reason=reason, **details)
@@ -139,6 +162,3 @@ def warm_up() -> None:
         ("\\boxed{2\\cos(\\pi/3)}", "1"),
     ):
         check_math(completion, gold)
-
-
-

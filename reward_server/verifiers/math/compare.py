@@ -39,12 +39,19 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
 
 
 def _is_name(value: Value) -> bool:
-    return isinstance(value, Scalar) and value.number is None and bool(_NAME_RE.fullmatch(value.text))
+    return (
+        isinstance(value, Scalar) and value.number is None and bool(_NAME_RE.fullmatch(value.text))
+    )
 
 
 def _is_equation(value: Value) -> bool:
     """A genuine equation (``x^2 + y^2 = 1``), not an assignment (``x = 3``)."""
-    return isinstance(value, Relation) and value.ops == ("=",) and not _is_name(value.terms[0]) and not _is_name(value.terms[1])
+    return (
+        isinstance(value, Relation)
+        and value.ops == ("=",)
+        and not _is_name(value.terms[0])
+        and not _is_name(value.terms[1])
+    )
 
 
 def _unassign(value: Value) -> Value:
@@ -53,8 +60,13 @@ def _unassign(value: Value) -> Value:
         return value.terms[-1]
     if isinstance(value, Relation) and value.ops == ("\\in",) and _is_name(value.terms[0]):
         return value.terms[1]
-    if isinstance(value, Items) and value.items and all(
-        isinstance(v, Relation) and v.ops == ("=",) and _is_name(v.terms[0]) for v in value.items
+    if (
+        isinstance(value, Items)
+        and value.items
+        and all(
+            isinstance(v, Relation) and v.ops == ("=",) and _is_name(v.terms[0])
+            for v in value.items
+        )
     ):
         pairs = [(v.terms[0].text, v.terms[1]) for v in value.items]  # type: ignore[union-attr]
         names = [n for n, _ in pairs]
@@ -81,7 +93,9 @@ def _equal(gold: Value, answer: Value) -> tuple[bool, str]:
     if isinstance(gold, Choice):
         return isinstance(answer, Choice) and answer.letter == gold.letter, "choice"
     if isinstance(gold, Empty):
-        ok = isinstance(answer, Empty) or (isinstance(answer, Items) and answer.is_set and not answer.items)
+        ok = isinstance(answer, Empty) or (
+            isinstance(answer, Items) and answer.is_set and not answer.items
+        )
         return ok, "empty set"
     if isinstance(gold, Matrix):
         return _matrix(gold, answer)
@@ -104,8 +118,11 @@ def _items(gold: Items, answer: Value) -> tuple[bool, str]:
         return _unordered(gold.items, answer.items), "unordered"
     # An ordered tuple, or a pair that may be an interval.
     interval_like = len(gold.items) == 2 and gold.open in ("(", "[") and gold.close in (")", "]")
-    if isinstance(answer, Items) and (answer.is_bare or (answer.open, answer.close) == (gold.open, gold.close)
-                                       or (not interval_like and (answer.open, answer.close) in _TUPLE_BRACKETS)):
+    if isinstance(answer, Items) and (
+        answer.is_bare
+        or (answer.open, answer.close) == (gold.open, gold.close)
+        or (not interval_like and (answer.open, answer.close) in _TUPLE_BRACKETS)
+    ):
         if len(answer.items) == len(gold.items):
             return _ordered(gold.items, answer.items), "ordered"
         return False, "length differs"
@@ -138,7 +155,9 @@ def _matrix(gold: Matrix, answer: Value) -> tuple[bool, str]:
     if isinstance(answer, Matrix):
         if answer.shape != gold.shape:
             return False, "shape differs"
-        return _ordered(tuple(x for r in gold.rows for x in r), tuple(x for r in answer.rows for x in r)), "matrix"
+        return _ordered(
+            tuple(x for r in gold.rows for x in r), tuple(x for r in answer.rows for x in r)
+        ), "matrix"
     if isinstance(answer, Items) and 1 in gold.shape and not answer.is_set:
         entries = tuple(x for r in gold.rows for x in r)
         return _ordered(entries, answer.items), "vector"
@@ -146,6 +165,7 @@ def _matrix(gold: Matrix, answer: Value) -> tuple[bool, str]:
 
 
 # --- sets of reals ------------------------------------------------------------------------
+
 
 def _realsets(gold: Value, answer: Value) -> tuple[bool, str]:
     g = _as_realset(gold)
@@ -187,8 +207,12 @@ def _as_realset(value: Value) -> list[Interval] | None:
     if isinstance(value, Items):
         if value.is_set and all(isinstance(v, Scalar) for v in value.items):
             return [Interval(v, v, False, False) for v in value.items]  # type: ignore[arg-type]
-        if len(value.items) == 2 and value.open in ("(", "[") and value.close in (")", "]") \
-                and all(isinstance(v, Scalar) for v in value.items):
+        if (
+            len(value.items) == 2
+            and value.open in ("(", "[")
+            and value.close in (")", "]")
+            and all(isinstance(v, Scalar) for v in value.items)
+        ):
             lo, hi = value.items
             return [_fix_infinite(Interval(lo, hi, value.open == "(", value.close == ")"))]  # type: ignore[arg-type]
         if value.is_bare and all(isinstance(v, Relation) for v in value.items):
@@ -213,7 +237,10 @@ def _relation_realset(rel: Relation) -> list[Interval] | None:
     terms, ops = rel.terms, rel.ops
     if ops == ("\\in",) and _is_name(terms[0]):
         return _as_realset(terms[1])
-    if not all(isinstance(t, Scalar) for t in terms) or not set(ops) <= _INEQUALITIES | {"=", "\\ne"}:
+    if not all(isinstance(t, Scalar) for t in terms) or not set(ops) <= _INEQUALITIES | {
+        "=",
+        "\\ne",
+    }:
         return None
     names = [k for k, t in enumerate(terms) if _is_name(t)]
     if len(names) != 1:
@@ -254,7 +281,11 @@ def _canonical(intervals: list[Interval]) -> list[Interval]:
     keyed.sort(key=lambda k: (k[0], not k[1]))
     merged: list[Interval] = []
     for _, _, iv in keyed:
-        if merged and _bound_equal(merged[-1].hi, iv.lo) and not (merged[-1].hi_open and iv.lo_open):
+        if (
+            merged
+            and _bound_equal(merged[-1].hi, iv.lo)
+            and not (merged[-1].hi_open and iv.lo_open)
+        ):
             prev = merged[-1]
             merged[-1] = Interval(prev.lo, iv.hi, prev.lo_open, iv.hi_open)
         else:

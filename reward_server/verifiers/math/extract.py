@@ -29,6 +29,7 @@ _ANCHOR_RE = re.compile(
     re.IGNORECASE,
 )
 _MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_DOLLARS_RE = re.compile(r"\$\$|(?<!\\)\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSING_REMARK_RE = re.compile(r"[^\d$\\=^_{}]{0,80}")
 MAX_BARE_CHARS = 80
 
@@ -58,7 +59,7 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
         if m is None:
             return boxes, False
         if m.group(1) is None:  # \boxed 5  (a single token, no braces)
-            token = re.match(r"\s*([^\s$.,;]+)", text[m.end():])
+            token = re.match(r"\s*([^\s$.,;]+)", text[m.end() :])
             if token is None:
                 return boxes, True
             boxes.append(token.group(1))
@@ -67,7 +68,7 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
         end = _close_brace(text, m.end() - 1)
         if end < 0:
             return boxes, True
-        boxes.append(text[m.end(): end - 1])
+        boxes.append(text[m.end() : end - 1])
         pos = end
 
 
@@ -97,24 +98,28 @@ def _anchored(region: str) -> str | None:
     if last is None:
         return None
     rest = region[last.end():].strip()
-    if not rest:
-        return None
-    math = _MATH_SPAN_RE.match(rest)
-    if math:
-        answer = next(g for g in math.groups() if g is not None)
-        tail = rest[math.end():]
-    else:
-        line = rest.split("\n", 1)
-        answer, tail = line[0], (line[1] if len(line) > 1 else "")
-        sentence = re.match(r"(.*?[^\s.])\.(?:\s+[A-Z]|\s*$)", answer)
-        if sentence:
-            tail = answer[sentence.end(1):] + "\n" + tail
-            answer = sentence.group(1)
-    answer = answer.strip().strip("*_").strip()
+    line, _, after = rest.partition("\n")
+    cut = _sentence_end(line)
+    answer, tail = line[:cut], line[cut:] + "\n" + after
+    answer = _DOLLARS_RE.sub(" ", answer).strip().strip("*_").strip()
     tail = tail.strip().lstrip(".").strip()
     if not answer or (tail and not _CLOSING_REMARK_RE.fullmatch(tail)):
         return None
     return answer
+
+
+def _sentence_end(line: str) -> int:
+    """Index of the period that ends the first sentence of ``line`` (outside ``$…$``)."""
+    in_math = False
+    n = len(line)
+    for i, c in enumerate(line):
+        if c == "$" and (i == 0 or line[i - 1] != "\\"):
+            in_math = not in_math
+        elif c == "." and not in_math:
+            nxt = line[i + 1:].lstrip()
+            if not nxt or (nxt[0].isupper() and line[i + 1:i + 2].isspace()):
+                return i
+    return n
 
 
 def _bare(region: str) -> str | None:

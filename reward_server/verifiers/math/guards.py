@@ -22,24 +22,25 @@ from typing import Any
 
 from .values import GuardTripped
 
-MAX_ANSWER_CHARS = 2000   # an extracted answer or a gold, after normalisation
-MAX_LEAF_CHARS = 600      # one expression handed to the LaTeX parser
-MAX_NESTING = 10          # brackets and braces inside one expression
-MAX_NODES = 600           # sympy nodes in one expression
-MAX_DEPTH = 40            # sympy tree depth
-MAX_BITS = 100_000        # size of any exact number we agree to compute (~30k digits)
-MAX_FACTORIAL = 2000      # n! computed only for n up to this
+MAX_ANSWER_CHARS = 2000  # an extracted answer or a gold, after normalisation
+MAX_LEAF_CHARS = 600  # one expression handed to the LaTeX parser
+MAX_NESTING = 10  # brackets and braces inside one expression
+MAX_NODES = 600  # sympy nodes in one expression
+MAX_DEPTH = 40  # sympy tree depth
+MAX_BITS = 100_000  # size of any exact number we agree to compute (~30k digits)
+MAX_FACTORIAL = 2000  # n! computed only for n up to this
 MAX_SYMBOLIC_POWER = 200  # x^n with a free symbol: expansion stays cheap
 
-_REFUSED_COMMANDS = re.compile(r"\\(?:sum|prod|int|iint|iiint|oint|lim|limsup|liminf|partial|mathop)(?![a-zA-Z])")
+_REFUSED_COMMANDS = re.compile(
+    r"\\(?:sum|prod|int|iint|iiint|oint|lim|limsup|liminf|partial|mathop)(?![a-zA-Z])"
+)
 _BINOM_RE = re.compile(r"\\[dt]?binom|\\choose")
 _DIGIT_RUN_RE = re.compile(r"\d{5,}")
 
 
-def check_text(text: str, limit: int = MAX_LEAF_CHARS) -> None:
-    """Refuse text too long, too deeply nested, or with constructs we never evaluate."""
-    if len(text) > limit:
-        raise GuardTripped(f"longer than {limit} characters")
+def check_nesting(text: str, limit: int = MAX_NESTING + 2) -> None:
+    """Refuse brackets nested deeper than ``limit`` (a whole answer may add a set or tuple
+    level around its expressions, hence the default of two more than one expression)."""
     depth = deepest = 0
     for c in text:
         if c in "{([":
@@ -47,8 +48,15 @@ def check_text(text: str, limit: int = MAX_LEAF_CHARS) -> None:
             deepest = max(deepest, depth)
         elif c in "})]":
             depth -= 1
-    if deepest > MAX_NESTING:
-        raise GuardTripped(f"nested deeper than {MAX_NESTING}")
+    if deepest > limit:
+        raise GuardTripped(f"nested deeper than {limit}")
+
+
+def check_text(text: str, limit: int = MAX_LEAF_CHARS) -> None:
+    """Refuse text too long, too deeply nested, or with constructs we never evaluate."""
+    if len(text) > limit:
+        raise GuardTripped(f"longer than {limit} characters")
+    check_nesting(text, MAX_NESTING)
     if _REFUSED_COMMANDS.search(text):
         raise GuardTripped("sums, products, integrals and limits are not evaluated")
     if _BINOM_RE.search(text) and (_DIGIT_RUN_RE.search(text) or "^" in text or "!" in text):
@@ -78,7 +86,12 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
         return float(max(int(node.p).bit_length(), int(node.q).bit_length(), 1))
     if isinstance(node, sympy.Float):
         return 64.0
-    if isinstance(node, (sympy.Symbol, sympy.NumberSymbol)) or node in (sympy.I, sympy.oo, -sympy.oo, sympy.zoo):
+    if isinstance(node, (sympy.Symbol, sympy.NumberSymbol)) or node in (
+        sympy.I,
+        sympy.oo,
+        -sympy.oo,
+        sympy.zoo,
+    ):
         return 4.0
     if isinstance(node, sympy.MatrixBase):
         return max((_bits(x, depth + 1, counter) for x in node), default=1.0)
@@ -114,4 +127,4 @@ def _magnitude(node: Any, depth: int, counter: list[int]) -> float:
     bits = _bits(node, depth, counter)
     if bits > 1000:
         return math.inf
-    return 2.0 ** bits
+    return 2.0**bits

@@ -23,7 +23,9 @@ class LatexError(ValueError):
 
 # x^{2} trips the SLL stage (an ambiguity between a letter's own super/subscript and a
 # power); {x}^{2} means the same and parses in SLL.
-_LETTER_POWER_RE = re.compile(r"(?<![\\a-zA-Z{])([a-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|omega|phi|psi|sigma|tau|rho|delta|epsilon))\s*\^")
+_LETTER_POWER_RE = re.compile(
+    r"(?<![\\a-zA-Z{])([a-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|omega|phi|psi|sigma|tau|rho|delta|epsilon))\s*\^"
+)
 
 
 @functools.cache
@@ -35,7 +37,9 @@ def _converter() -> Any:
         def parse_number(self, text: str) -> Any:
             return sympy.Rational(text.replace(",", ""))
 
-    return _Converter(config=ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=True))
+    return _Converter(
+        config=ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=True)
+    )
 
 
 @functools.cache

@@ -22,21 +22,63 @@ from __future__ import annotations
 import re
 
 _UNICODE = {
-    "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u00d7": r"\times ", "\u00b7": r"\cdot ",
-    "\u22c5": r"\cdot ", "\u00f7": r"\div ", "\u2264": r"\le ", "\u2265": r"\ge ",
-    "\u2260": r"\ne ", "\u221e": r"\infty ", "\u03c0": r"\pi ", "\u221a": r"\sqrt ",
-    "\u00b0": r"^\circ ", "\u222a": r"\cup ", "\u2229": r"\cap ", "\u2205": r"\emptyset ",
-    "\u00b1": r"\pm ", "\u2213": r"\mp ", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
-    "\uff0c": ",", "\u00bd": r"\frac{1}{2}", "\u00bc": r"\frac{1}{4}", "\u00be": r"\frac{3}{4}",
-    "\u00b2": "^{2}", "\u00b3": "^{3}", "\u2208": r"\in ", "\u211d": r"\mathbb{R}",
+    "\u2212": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00d7": r"\times ",
+    "\u00b7": r"\cdot ",
+    "\u22c5": r"\cdot ",
+    "\u00f7": r"\div ",
+    "\u2264": r"\le ",
+    "\u2265": r"\ge ",
+    "\u2260": r"\ne ",
+    "\u221e": r"\infty ",
+    "\u03c0": r"\pi ",
+    "\u221a": r"\sqrt ",
+    "\u00b0": r"^\circ ",
+    "\u222a": r"\cup ",
+    "\u2229": r"\cap ",
+    "\u2205": r"\emptyset ",
+    "\u00b1": r"\pm ",
+    "\u2213": r"\mp ",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "\uff0c": ",",
+    "\u00bd": r"\frac{1}{2}",
+    "\u00bc": r"\frac{1}{4}",
+    "\u00be": r"\frac{3}{4}",
+    "\u00b2": "^{2}",
+    "\u00b3": "^{3}",
+    "\u2208": r"\in ",
+    "\u211d": r"\mathbb{R}",
 }
 _UNICODE_RE = re.compile("|".join(map(re.escape, _UNICODE)))
 
 # Commands whose argument is kept as plain content.
 _UNWRAP = (
-    "text", "textrm", "textnormal", "textit", "textbf", "textsf", "texttt", "mbox", "hbox",
-    "mathrm", "mathbf", "mathit", "mathsf", "mathtt", "mathnormal", "boldsymbol", "bm",
-    "operatorname", "emph", "underline", "textup", "mathup",
+    "text",
+    "textrm",
+    "textnormal",
+    "textit",
+    "textbf",
+    "textsf",
+    "texttt",
+    "mbox",
+    "hbox",
+    "mathrm",
+    "mathbf",
+    "mathit",
+    "mathsf",
+    "mathtt",
+    "mathnormal",
+    "boldsymbol",
+    "bm",
+    "operatorname",
+    "emph",
+    "underline",
+    "textup",
+    "mathup",
 )
 _UNWRAP_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_UNWRAP))
 _DROP_RE = re.compile(
@@ -46,7 +88,7 @@ _DROP_RE = re.compile(
 _LEFT_RIGHT_RE = re.compile(r"\\(?:left|right)(?![a-zA-Z])\s*(\.)?")
 _SPACING_RE = re.compile(
     r"\\(?:quad|qquad|enspace|thinspace|medspace|thickspace|negthinspace)(?![a-zA-Z])"
-    r"|\\hspace\*?\{[^{}]*\}|\\[,;:!> ]|~"
+    r"|\\hspace\*?\{[^{}]*\}|(?<!\\)\\[,;:!> ]|~"
 )
 _FRAC_CMD_RE = re.compile(r"\\[dtc]frac(?![a-zA-Z])")
 _FRAC_SHORT_RE = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])")
@@ -67,12 +109,17 @@ _REL_ALIASES = (
     (re.compile(r"!="), r"\\ne "),
     (re.compile(r"\\varnothing(?![a-zA-Z])"), r"\\emptyset "),
     (re.compile(r"\\infin(?![a-zA-Z])"), r"\\infty "),
-    (re.compile(r"\\(?:rangle|rbrace)(?![a-zA-Z])"), lambda m: r"\rangle" if "angle" in m.group() else r"\}"),
+    (
+        re.compile(r"\\(?:rangle|rbrace)(?![a-zA-Z])"),
+        lambda m: r"\rangle" if "angle" in m.group() else r"\}",
+    ),
     (re.compile(r"\\lbrace(?![a-zA-Z])"), r"\\{"),
     (re.compile(r"\\(?:lvert|rvert|vert)(?![a-zA-Z])"), "|"),
 )
 _THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
-_THOUSANDS_SPACED_RE = re.compile(r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})+(?![\d])")
+_THOUSANDS_SPACED_RE = re.compile(
+    r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})+(?![\d])"
+)
 _DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
 _WS_RE = re.compile(r"\s+")
 _TRAILING_PUNCT_RE = re.compile(r"(?:[\s.,;:?]|\\\.)+$")
@@ -80,24 +127,99 @@ _WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]+")
 
 #: Words that are mathematics, never units (so ``2 \pi`` or ``x or y`` keep their meaning).
 MATH_WORDS = frozenset(
-    ["sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "log", "ln", "exp", "sqrt", "max", "min", "gcd", "lcm", "mod", "det", "pi", "infty", "infinity", "or", "and", "i", "e"]
+    [
+        "sin",
+        "cos",
+        "tan",
+        "cot",
+        "sec",
+        "csc",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "sinh",
+        "cosh",
+        "tanh",
+        "log",
+        "ln",
+        "exp",
+        "sqrt",
+        "max",
+        "min",
+        "gcd",
+        "lcm",
+        "mod",
+        "det",
+        "pi",
+        "infty",
+        "infinity",
+        "or",
+        "and",
+        "i",
+        "e",
+    ]
 )
 #: Units commonly glued to a number ("5cm"); any other unit word needs a space before it.
 _UNIT_ABBREVIATIONS = frozenset(
-    ["cm", "mm", "km", "kg", "mg", "ml", "ft", "mph", "kph", "kmh", "hrs", "hr", "sec", "secs", "mins", "min", "cm2", "cm3", "m2", "m3", "sq", "units"]
+    [
+        "cm",
+        "mm",
+        "km",
+        "kg",
+        "mg",
+        "ml",
+        "ft",
+        "mph",
+        "kph",
+        "kmh",
+        "hrs",
+        "hr",
+        "sec",
+        "secs",
+        "mins",
+        "min",
+        "cm2",
+        "cm3",
+        "m2",
+        "m3",
+        "sq",
+        "units",
+    ]
 )
 #: Separators between several answers.  A hedge ("3 or 4") thereby becomes a list.
 _OR_AND_RE = re.compile(r"(?<![a-zA-Z\\])(?:or|and)(?![a-zA-Z])")
 
 _ONES = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
     "nineteen": 19,
 }
 _TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 
@@ -138,14 +260,14 @@ def unwrap_commands(text: str) -> str:
         if end < 0:  # unbalanced: leave the rest alone, the parser will refuse it
             out.append(text[pos:])
             return "".join(out)
-        out.append(text[pos:m.start()])
-        inner = text[m.end():end - 1]
+        out.append(text[pos : m.start()])
+        inner = text[m.end() : end - 1]
         out.append(" " + unwrap_commands(inner) + " " if "\\" in inner else " " + inner + " ")
         pos = end
 
 
 def words_to_number(text: str) -> int | None:
-    """"twenty-five" → 25, "one hundred and five" → 105; ``None`` when not only number words."""
+    """ "twenty-five" → 25, "one hundred and five" → 105; ``None`` when not only number words."""
     tokens = [t for t in re.split(r"[\s\-]+", text.strip().lower()) if t and t != "and"]
     if not tokens or len(tokens) > 12:
         return None
@@ -193,6 +315,21 @@ def _strip_delimiters(text: str) -> str:
     return _DROP_RE.sub("", text)
 
 
+_WRAPPED_UNIT_RE = re.compile(
+    r"(?<=[\d}\s])\s*(?:\\,|\\ |\\;)?\s*\\(?:text|mathrm|mbox|textrm|rm)\s*\{\s*([a-zA-Z][a-zA-Z .]*)\}"
+    r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+)
+
+
+def _strip_wrapped_unit(text: str) -> str:
+    """``5\\,\\mathrm{m}`` → ``5``: a word set in text type after a number is a unit."""
+    m = _WRAPPED_UNIT_RE.search(text)
+    if m is None or m.group(1).strip().lower() in ("i", "e", "j", "or", "and"):
+        return text
+    head = text[: m.start()]
+    return head if re.search(r"\d", head) else text
+
+
 def _strip_units(text: str) -> str:
     """Drop trailing words that are not mathematics after a value: ``5 cm^2`` → ``5``."""
     while True:
@@ -213,6 +350,7 @@ def normalise(text: str) -> str:
     """Canonical LaTeX text of one answer (gold or extracted), cosmetics removed."""
     s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], text)
     s = _strip_delimiters(s)
+    s = _strip_wrapped_unit(s)
     s = unwrap_commands(s)
     s = _shorthand_fracs(s)
     s = _DEGREE_RE.sub(" ", s)
@@ -233,7 +371,7 @@ def normalise(text: str) -> str:
 
 
 def or_and_to_commas(text: str) -> str:
-    """"3 or 4" → "3, 4": several answers joined by words are a list."""
+    """ "3 or 4" → "3, 4": several answers joined by words are a list."""
     return _OR_AND_RE.sub(",", text) if ("or" in text or "and" in text) else text
 
 

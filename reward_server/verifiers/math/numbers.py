@@ -24,7 +24,9 @@ _DEC_RE = re.compile(r"[+-]?" + _NUM)
 _FRAC_RE = re.compile(r"([+-]?)\\frac\{\s*([+-]?%s)\s*\}\{\s*([+-]?%s)\s*\}" % (_NUM, _NUM))
 _SLASH_RE = re.compile(r"([+-]?%s)\s*/\s*(%s)" % (_NUM, _NUM))
 _MIXED_RE = re.compile(r"([+-]?)(\d+)\s*\\frac\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}")
-_SCI_RE = re.compile(r"([+-]?%s)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?" % _NUM)
+_SCI_RE = re.compile(
+    r"([+-]?%s)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?" % _NUM
+)
 _E_RE = re.compile(r"([+-]?%s)[eE]([+-]?\d+)" % _NUM)
 _POW10_RE = re.compile(r"10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?")
 _REPEAT_RE = re.compile(r"([+-]?)(\d*)\.(\d*)\s*(?:\\overline|\\bar|\\dot)\s*\{?\s*(\d+)\s*\}?")

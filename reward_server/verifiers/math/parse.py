@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .guards import MAX_ANSWER_CHARS
+from .guards import MAX_ANSWER_CHARS, check_nesting
 from .normalise import is_prose, normalise, or_and_to_commas
 from .numbers import read_literal
 from .values import (
@@ -40,7 +40,9 @@ _RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
 _APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
 _THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)")
-_CHOICE_ANSWER_RE = re.compile(r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL)
+_CHOICE_ANSWER_RE = re.compile(
+    r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL
+)
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
@@ -104,7 +106,7 @@ def split_top(text: str, pattern: re.Pattern[str]) -> tuple[list[str], list[str]
     start = 0
     for m in pattern.finditer(text):
         if depth[m.start()] == 0 and m.start() >= start:
-            parts.append(text[start:m.start()])
+            parts.append(text[start : m.start()])
             seps.append(m.group().strip())
             start = m.end()
     parts.append(text[start:])
@@ -127,7 +129,7 @@ def _outer(text: str) -> tuple[str, str, str] | None:
     for i, depth in _scan(text):
         if depth == 0 and i > 0 and i < len(text) - len(closer):
             return None
-    return opener, closer, text[len(opener): len(text) - len(closer)].strip()
+    return opener, closer, text[len(opener) : len(text) - len(closer)].strip()
 
 
 def read_gold(raw: str) -> Value:
@@ -153,6 +155,7 @@ def read_value(raw: str, like: Value | None) -> Value:
     text = normalise(raw)
     if len(text) > MAX_ANSWER_CHARS:
         raise GuardTripped(f"longer than {MAX_ANSWER_CHARS} characters")
+    check_nesting(text)
     if not text:
         raise Unreadable("empty")
     return _read(text, like)
@@ -165,7 +168,11 @@ def _read(text: str, like: Value | None) -> Value:
     choice = _read_choice(text, like)
     if choice is not None:
         return choice
-    if isinstance(like, Text) or (like is None and is_prose(text)) or (like is not None and is_prose(text) and not re.search(r"\d", text)):
+    if (
+        isinstance(like, Text)
+        or (like is None and is_prose(text))
+        or (like is not None and is_prose(text) and not re.search(r"\d", text))
+    ):
         return Text(_words(text))
     if text in _EMPTY_FORMS:
         return Empty()
@@ -268,7 +275,10 @@ def _read_plus_minus(text: str) -> Items:
                 expanded.append(v)
                 continue
             first, second = ("+", "-") if m.group(1) == "pm" else ("-", "+")
-            expanded += [v[: m.start()] + first + v[m.end():], v[: m.start()] + second + v[m.end():]]
+            expanded += [
+                v[: m.start()] + first + v[m.end() :],
+                v[: m.start()] + second + v[m.end() :],
+            ]
         variants = expanded
     return Items(tuple(_scalar(_tidy_sign(v)) for v in variants))
 
@@ -279,7 +289,11 @@ def _tidy_sign(text: str) -> str:
 
 
 def _read_matrix(body: str, like: Value | None) -> Matrix:
-    rows = [r for r in re.split(r"\\\\(?:\[[^\]]*\])?", body) if r.strip() and not r.strip().startswith("\\hline")]
+    rows = [
+        r
+        for r in re.split(r"\\\\(?:\[[^\]]*\])?", body)
+        if r.strip() and not r.strip().startswith("\\hline")
+    ]
     if not rows:
         raise Unreadable("empty matrix")
     cells = tuple(tuple(_scalar(c.strip()) for c in r.split("&")) for r in rows)

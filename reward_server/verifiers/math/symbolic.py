@@ -126,7 +126,9 @@ def sympy_equal(g: Any, a: Any, answer_decimal_digits: int = 0) -> tuple[bool, s
         return True, "structural"
     if not isinstance(g, sympy.Expr) or not isinstance(a, sympy.Expr):
         return False, "different kinds"
-    if g.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan) or a.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+    if g.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan) or a.has(
+        sympy.oo, -sympy.oo, sympy.zoo, sympy.nan
+    ):
         return False, "infinite"
     symbols = g.free_symbols | a.free_symbols
     if not symbols:
@@ -155,7 +157,11 @@ def _evalf(expr: Any, digits: int) -> Any:
         value = expr.evalf(digits, chop=False)
     except Exception:
         return None
-    if not isinstance(value, sympy.Expr) or not value.is_number or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+    if (
+        not isinstance(value, sympy.Expr)
+        or not value.is_number
+        or value.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo)
+    ):
         return None
     re_part, im_part = value.as_real_imag()
     if not (re_part.is_Number and im_part.is_Number):
@@ -180,7 +186,10 @@ def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
     rng = random.Random(20240607)
     agreed = 0
     for _ in range(RANDOM_POINTS * 3):
-        point = {s: sympy.Rational(rng.choice((-1, 1)) * rng.randint(1, 300), rng.randint(7, 97)) for s in symbols}
+        point = {
+            s: sympy.Rational(rng.choice((-1, 1)) * rng.randint(1, 300), rng.randint(7, 97))
+            for s in symbols
+        }
         try:
             gv = _evalf(g.xreplace(point), 40)
             av = _evalf(a.xreplace(point), 40)
@@ -257,4 +266,11 @@ def fraction_of(expr: Any) -> Fraction | None:
     return None
 
 
-__all__ = ["GuardTripped", "Unparseable", "scalar_sympy", "scalars_equal", "sympy_equal", "to_sympy"]
+__all__ = [
+    "GuardTripped",
+    "Unparseable",
+    "scalar_sympy",
+    "scalars_equal",
+    "sympy_equal",
+    "to_sympy",
+]
