@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import lru_cache
 from typing import Any
 
 from .lang_table import LANGDETECT_NAMES
@@ -52,6 +53,7 @@ def _our_code(profile_name: str) -> str:
     return profile_name
 
 
+@lru_cache(maxsize=4096)
 def detect(
     text: str, languages: tuple[str, ...], allowed: tuple[str, ...] | None = None
 ) -> tuple[str, float] | None:
@@ -60,7 +62,8 @@ def detect(
     ``languages`` names the profiles to load (a fixed set per script, so that few factories
     exist); ``allowed`` (default: all of them) restricts the answer through a prior that is
     zero elsewhere, which langdetect's multiplicative updates never revive.  ``None`` when
-    langdetect finds no usable feature (e.g. a clause in capitals only).
+    langdetect finds no usable feature (e.g. a clause in capitals only).  Answers are
+    deterministic, so they are cached: a model looping on one sentence costs one call.
     """
     from langdetect.lang_detect_exception import LangDetectException
 
