@@ -43,7 +43,7 @@ MAX_MESSAGE = 512 * 2**20
 READ_CHUNK = 1 << 16
 PR_SET_DUMPABLE = 4
 PR_SET_CHILD_SUBREAPER = 36
-MARKER_FD = 3  # assert mode: the harness reads the marker here after check() returns
+MARKER_FD = 3  # assert mode: the harness reads the marker here, before the program runs
 RESULT_FD = 4  # ... and writes it here
 STATUS_FD = 5  # Python: the harness reports a compile error here (b"C": program, b"T": test code)
 COMPILE_OUTPUT_CAP = 64 * 1024
@@ -139,16 +139,23 @@ def _py_main(spec):
     program = _py_load(main.__file__, spec["code_file"], spec["source_file"], b"C")
     if assert_mode:
         tests = _py_load(spec["test_code_path"], spec["test_code_file"], "test_code.py", b"T")
+        # Take the marker out of its descriptor before any submitted code runs, so the
+        # descriptor is closed by then; it is written only after the checks return.
+        marker = _os.read(MARKER_FD, 256)
+        _os.close(MARKER_FD)
     spec = None
     code = 0
+    # The test code gets its own copy of the builtins, taken before the program runs, so a
+    # program that patches builtins (abs, isinstance, ...) does not change the checks.
+    pristine = dict(builtins.__dict__) if assert_mode else None
     try:
         exec(program, main.__dict__)
         if assert_mode:
-            exec(tests, main.__dict__)
-            check = main.__dict__["check"]
-            candidate = main.__dict__[entry_point]
-            check(candidate)
-            marker = _os.read(MARKER_FD, 256)
+            checks = dict(main.__dict__)
+            checks["__builtins__"] = pristine
+            exec(tests, checks)
+            if entry_point:  # HumanEval: check(candidate); MBPP: the asserts alone
+                checks["check"](main.__dict__[entry_point])
             _os.write(RESULT_FD, marker)
     except SystemExit as exc:
         code = _py_exit_code(exc)

@@ -63,6 +63,8 @@ class Limits:
 class TestCase:
     """One stdio test as the container sees it: its input only."""
 
+    __test__ = False  # not a pytest class
+
     stdin: str = ""
 
 
@@ -71,9 +73,10 @@ class Job:
     """A program and what to run it on.
 
     Stdio mode: ``tests`` lists the inputs, one fresh process each.  Assert mode
-    (HumanEval/MBPP): ``test_code`` and ``entry_point`` are set, the program runs once,
-    then the test code, then ``check(<entry_point>)``; only if ``check`` returns does the
-    harness write ``marker`` to its private descriptor, reported as ``TestRun.harness``.
+    (HumanEval/MBPP): ``test_code`` is set, the program runs once, then the test code, then
+    ``check(<entry_point>)`` when ``entry_point`` is set (MBPP-style test code is bare
+    asserts); only if all of that returns does the harness write ``marker`` to its private
+    descriptor, reported as ``TestRun.harness``.
     """
 
     language: str
@@ -93,8 +96,6 @@ class Job:
     def validate(self) -> None:
         """Raise ``ValueError`` for a job no backend can run."""
         if self.mode == "assert":
-            if not self.entry_point:
-                raise ValueError("assert mode needs entry_point")
             if not self.marker or len(self.marker) < 16:
                 raise ValueError("assert mode needs a secret marker of at least 16 characters")
         elif not self.tests:
@@ -107,6 +108,7 @@ class CompileResult:
     output: str = ""
     exit_code: int | None = None
     time_s: float = 0.0
+    stage: str = "program"  # or "test_code": the reference's test code does not compile
 
     @property
     def ok(self) -> bool:
@@ -117,6 +119,8 @@ class CompileResult:
 class TestRun:
     """How one run ended. ``signal`` is a name such as ``"SIGSEGV"``; ``reason`` says which
     limit fired (``"wall"``, ``"cpu"``, ``"oom"``, ``"rlimit"``, ``"output"``)."""
+
+    __test__ = False  # not a pytest class
 
     verdict: Verdict
     stdout: str = ""

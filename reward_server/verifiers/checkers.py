@@ -1,0 +1,86 @@
+"""Comparing a program's output with the expected output.
+
+Each checker sees the whole of both outputs: none stops at the shorter one, so a program
+that prints a correct prefix and stops, or prints the answer and then garbage, fails.
+
+- ``tokens`` (default): whitespace-separated tokens must be equal, one for one; how they
+  are spaced or broken into lines (``\\r\\n`` included) does not matter.
+- ``lines``: the same lines in the same order; trailing whitespace on a line and blank
+  lines at the end do not count.
+- ``exact``: the same text, except that ``\\r\\n`` counts as ``\\n`` and newlines at the
+  very end are ignored (datasets routinely store expected outputs stripped).
+- ``case_insensitive``: ``tokens``, compared after Unicode case folding.
+- ``float``: ``tokens``, except that two numeric tokens match when their absolute or
+  relative difference is at most ``tolerance``; a non-numeric token must match exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+CHECKERS = ("tokens", "exact", "lines", "case_insensitive", "float")
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def tokens_equal(output: str, expected: str) -> bool:
+    return output.split() == expected.split()
+
+
+def case_insensitive_equal(output: str, expected: str) -> bool:
+    return output.casefold().split() == expected.casefold().split()
+
+
+def lines_equal(output: str, expected: str) -> bool:
+    return _lines(output) == _lines(expected)
+
+
+def exact_equal(output: str, expected: str) -> bool:
+    return _exact(output) == _exact(expected)
+
+
+def floats_equal(output: str, expected: str, tolerance: float = 1e-6) -> bool:
+    got, want = output.split(), expected.split()
+    if len(got) != len(want):
+        return False
+    return all(_token_close(g, w, tolerance) for g, w in zip(got, want))
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _exact(text: str) -> str:
+    return text.replace("\r\n", "\n").rstrip("\n")
+
+
+def _token_close(got: str, want: str, tolerance: float) -> bool:
+    if got == want:
+        return True
+    if not (_NUMBER.fullmatch(got) and _NUMBER.fullmatch(want)):
+        return False
+    a, b = float(got), float(want)
+    if math.isinf(a) or math.isinf(b):  # 1e999: only an equal infinity matches
+        return a == b
+    diff = abs(a - b)
+    return diff <= tolerance or diff <= tolerance * abs(b)
+
+
+def checker(name: str, tolerance: float = 1e-6) -> Callable[[str, str], bool]:
+    """The comparison called ``name`` as ``f(output, expected) -> bool``."""
+    if name == "tokens":
+        return tokens_equal
+    if name == "exact":
+        return exact_equal
+    if name == "lines":
+        return lines_equal
+    if name == "case_insensitive":
+        return case_insensitive_equal
+    if name == "float":
+        return lambda output, expected: floats_equal(output, expected, tolerance)
+    raise ValueError(f"unknown checker {name!r}; known: {', '.join(CHECKERS)}")
