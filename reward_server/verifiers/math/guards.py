@@ -96,8 +96,9 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
     if isinstance(node, sympy.MatrixBase):
         return max((_bits(x, depth + 1, counter) for x in node), default=1.0)
     args = getattr(node, "args", ())
-    if isinstance(node, sympy.Pow) or isinstance(node, sympy.exp):
-        base, exponent = (sympy.E, args[0]) if isinstance(node, sympy.exp) else args
+    # (isinstance(Pow(E, x), exp) is True in sympy: test the Pow class first, exactly.)
+    if isinstance(node, sympy.Pow) or type(node) is sympy.exp:
+        base, exponent = args if isinstance(node, sympy.Pow) else (sympy.E, args[0])
         base_bits = _bits(base, depth + 1, counter)
         exp_value = _magnitude(exponent, depth + 1, counter)
         if exp_value > MAX_BITS:
