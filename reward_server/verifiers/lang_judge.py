@@ -126,6 +126,38 @@ class ClauseJudge:
         self.own = SCRIPTS[target]
         self.detector_calls = 0
 
+    def split_mixed(self, clauses: Sequence[Sequence[Word]]) -> list[Sequence[Word]]:
+        """The units to judge: each clause, or its comma pieces where two pieces plainly
+        disagree ("Donc nous avons deux cas, and the second one is empty").
+
+        Only shared scripts need this: elsewhere the script already decides per word.
+        """
+        shared = [s for s in self.own if len(languages_of(s)) > 1 and s != "Hani"]
+        if not shared:
+            return list(clauses)
+        index = function_word_index(languages_of(shared[0]))
+        units: list[Sequence[Word]] = []
+        for clause in clauses:
+            if clause[-1].piece == 0:
+                units.append(clause)
+                continue
+            pieces: dict[int, list[Word]] = {}
+            for word in clause:
+                pieces.setdefault(word.piece, []).append(word)
+            winners = set()
+            for piece in pieces.values():
+                own = [w for w in piece if w.script in self.own]
+                votes = _vote(own, index)
+                if votes and votes[0][0] >= 1.0:
+                    second = votes[1][0] if len(votes) > 1 else 0.0
+                    if votes[0][0] >= SHORT_LEAD * second:
+                        winners.add(votes[0][1])
+            if len(winners) > 1:
+                units.extend(pieces.values())
+            else:
+                units.append(clause)
+        return units
+
     def decide_all(self, clauses: Sequence[Sequence[Word]]) -> list[str | None]:
         """One language per clause (``None``: no counted word in the target's script).
 

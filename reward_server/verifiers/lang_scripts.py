@@ -63,6 +63,7 @@ _TOKEN = re.compile(
     "|".join(
         (
             f"({_BREAK})",
+            "([,，、،])",
             f"([{_HAN}])",
             f"([{_KANA}])",
             f"([{_HANGUL}]+)",
@@ -81,6 +82,7 @@ _TOKEN = re.compile(
 _GROUP_SCRIPT = (
     None,
     None,
+    None,
     "Hani",
     "Kana",
     "Hang",
@@ -94,7 +96,7 @@ _GROUP_SCRIPT = (
     "Thai",
     "Zzzz",
 )
-_INDIC_GROUP = 11
+_INDIC_GROUP = 12
 
 #: Scripts whose every character is a word.
 CHARACTER_SCRIPTS = frozenset({"Hani", "Kana"})
@@ -149,11 +151,13 @@ MATH_FUNCTION_NAMES = frozenset(
 
 
 class Word(NamedTuple):
-    """One word: its text, its ISO 15924 script, and whether the policy counts it."""
+    """One word: its text, its ISO 15924 script, whether the policy counts it, and which
+    comma-separated piece of its clause it is in (0, 1, ...)."""
 
     text: str
     script: str
     counts: bool
+    piece: int = 0
 
 
 def _counts(text: str, script: str, following: str | None) -> bool:
@@ -170,37 +174,42 @@ def split_clauses(prose: str, max_words: int = 60) -> list[list[Word]]:
     """Cut ``prose`` into clauses of words (empty clauses dropped).
 
     A clause ends at sentence punctuation, a colon, a line break, or after ``max_words``
-    words, so a run-on text without punctuation is still judged piece by piece.
+    words, so a run-on text without punctuation is still judged piece by piece.  Commas do
+    not end a clause but number its pieces (:attr:`Word.piece`), for clauses that switch
+    language mid-sentence.
     """
     prose = unicodedata.normalize("NFC", prose)
     clauses: list[list[Word]] = []
-    raw: list[tuple[str, str]] = []
+    raw: list[tuple[str, str, int]] = []
+    piece = 0
 
     def close() -> None:
+        nonlocal piece
         if raw:
+            following = [t for t, _, _ in raw[1:]] + [None]
             clauses.append(
                 [
-                    Word(
-                        text,
-                        script,
-                        _counts(text, script, raw[i + 1][0] if i + 1 < len(raw) else None),
-                    )
-                    for i, (text, script) in enumerate(raw)
+                    Word(text, script, _counts(text, script, after), part)
+                    for (text, script, part), after in zip(raw, following)
                 ]
             )
             raw.clear()
+        piece = 0
 
     for match in _TOKEN.finditer(prose):
         group = match.lastindex
         if group == 1:
             close()
             continue
+        if group == 2:
+            piece += 1 if raw else 0
+            continue
         text = match.group(group)
         if group == _INDIC_GROUP:
             script = _INDIC_SCRIPTS[(ord(text[0]) - _INDIC_FIRST) >> 7]
         else:
             script = _GROUP_SCRIPT[group]
-        raw.append((text, script))
+        raw.append((text, script, piece))
         if len(raw) >= max_words:
             close()
     close()

@@ -68,8 +68,8 @@ def check_language(completion: str, target_lang: str, *, prefilled: bool = False
 def _measure(completion: str, target: str, prefilled: bool) -> Outcome:
     parts = split_think(completion, prefilled=prefilled)
     cot = (parts.reasoning if parts.has_think else parts.answer) or ""
-    clauses = split_clauses(extract_prose(cot))
     judge = ClauseJudge(target)
+    clauses = judge.split_mixed(split_clauses(extract_prose(cot)))
     own = SCRIPTS[target]
     counts: Counter[str] = Counter()
     for clause, language in zip(clauses, judge.decide_all(clauses)):

@@ -508,6 +508,36 @@ def build() -> None:
         ],
         "en",
     )
+    # Language switches at a comma, inside one sentence.
+    add(
+        "comma_switch_fr_en",
+        [
+            ("Nous calculons la somme des racines", "fr"),
+            (", ", None),
+            ("and then we check the result against the equation.", "en"),
+        ],
+        "fr",
+    )
+    add(
+        "comma_switch_en_de",
+        [
+            ("So the derivative is positive everywhere", "en"),
+            (", ", None),
+            ("also ist die Funktion streng monoton steigend.", "de"),
+        ],
+        "en",
+    )
+    add(
+        "comma_switch_es_en",
+        [
+            ("Primero calculamos el discriminante", "es"),
+            (", ", None),
+            ("which tells us how many real roots there are", "en"),
+            (", ", None),
+            ("y luego sumamos las raíces.", "es"),
+        ],
+        "es",
+    )
     # Single letters and math function names never count.
     add(
         "math_names_and_variables_zh",

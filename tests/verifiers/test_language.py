@@ -235,6 +235,13 @@ def test_sentence_level_mixture_in_one_script() -> None:
     assert score(think(f"{EN} {FR} {EN2}"), "fr") == pytest.approx(N_FR / total)
 
 
+def test_a_sentence_that_switches_language_at_a_comma_is_split_there() -> None:
+    text = "Nous calculons la somme, and then we check the result."
+    assert score(think(text), "fr") == pytest.approx(4 / 10)
+    # Commas inside a sentence of one language change nothing.
+    assert score(think("However, in this case, the sum is zero, as expected."), "en") == 1.0
+
+
 def test_short_clause_does_not_flip_on_noise() -> None:
     # "Hmm", "Bien", "OK" alone: no evidence either way, so they take their neighbours'.
     assert score(think(f"{EN} Hmm. Bien. OK. {EN2}")) == 1.0
