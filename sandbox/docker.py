@@ -331,10 +331,14 @@ class DockerSandbox(SandboxBackend):
             time.sleep(0.05)
 
     # ---- reaping -------------------------------------------------------------------------
-    def _reap(self, everything_foreign: bool) -> int:
-        """Remove labelled containers this pool does not track.  Ours (this instance) are
-        always removed; other instances' only at start-up (``everything_foreign``) or once
-        they are no longer running."""
+    def _reap(self, at_start: bool) -> int:
+        """Remove labelled containers this pool does not track.
+
+        Ours (this instance) always go.  Another instance's (same owner, another server
+        process) go once they are no longer running; running ones are left alone unless
+        ``reap_foreign_running`` is set, because they most likely belong to a live server
+        (a dead server's containers end themselves: their runner reads EOF).  With that
+        setting, start-up removes every untracked container of the owner."""
         found = self._client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={self.config.owner}"})
         removed = 0
         for info in found:
@@ -342,7 +346,8 @@ class DockerSandbox(SandboxBackend):
             if cid in self._boxes or cid in self._creating:
                 continue
             mine = (info.get("Labels") or {}).get(LABEL_INSTANCE) == self.instance
-            if mine or everything_foreign or info.get("State") != "running":
+            foreign_ok = at_start and self.config.reap_foreign_running
+            if mine or foreign_ok or info.get("State") != "running":
                 self._remove(cid)
                 removed += 1
         self.stats["reaped"] += removed

@@ -760,6 +760,8 @@ def _verdict(killed, code, sig, cpu, memory, oom, stderr, limits):
     failed = sig is not None or code != 0
     if failed and any(marker in stderr[-4096:] for marker in _MEMORY_ERRORS):
         return "memory_limit", "rlimit"
+    if failed and memory >= 0.9 * float(limits["memory_mb"]):
+        return "memory_limit", "rlimit"  # e.g. malloc returned NULL and the program crashed
     if sig == "SIGXFSZ":
         return "runtime_error", "file_size"
     if failed:

@@ -188,6 +188,7 @@ class PoolConfig:
     uid_base: int = 61000
     owner: str = "reward-server"
     reap_interval_s: float = 60.0
+    reap_foreign_running: bool = False  # start-up also removes other live servers' containers
     start_timeout_s: float = 30.0
     job_slack_s: float = 10.0
     python_mode: PythonMode = "fork"
