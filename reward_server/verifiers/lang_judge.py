@@ -42,6 +42,8 @@ KANA_SHARE = 0.1
 MIN_EVIDENCE = 1.5
 LONG_LEAD = 2.0
 SHORT_LEAD = 3.0
+#: Evidence that makes a comma piece plainly one language (see ClauseJudge.split_mixed).
+PIECE_EVIDENCE = 1.0
 #: A spelling mark counts for this much of a function word.
 SPELLING_WEIGHT = 0.5
 #: The language a model drifts into most: always a candidate for a Latin-script clause.
@@ -103,6 +105,15 @@ def _plain_winner(votes: list[tuple[float, str]], short: bool) -> str | None:
     return code if best >= (SHORT_LEAD if short else LONG_LEAD) * second else None
 
 
+def _piece_winner(votes: list[tuple[float, str]]) -> str | None:
+    """The language a comma piece is plainly in: one distinctive function word ("nous",
+    "the") with no competitor is enough to see that a sentence switches there."""
+    if not votes or votes[0][0] < PIECE_EVIDENCE:
+        return None
+    second = votes[1][0] if len(votes) > 1 else 0.0
+    return votes[0][1] if votes[0][0] >= SHORT_LEAD * second else None
+
+
 def foreign_label(script: str, clause: Sequence[Word]) -> str:
     """A language label for words in a script the target does not use (for ``detected``)."""
     if script == "Hani":
@@ -144,15 +155,11 @@ class ClauseJudge:
             pieces: dict[int, list[Word]] = {}
             for word in clause:
                 pieces.setdefault(word.piece, []).append(word)
-            winners = set()
-            for piece in pieces.values():
-                own = [w for w in piece if w.script in self.own]
-                votes = _vote(own, index)
-                if votes and votes[0][0] >= 1.0:
-                    second = votes[1][0] if len(votes) > 1 else 0.0
-                    if votes[0][0] >= SHORT_LEAD * second:
-                        winners.add(votes[0][1])
-            if len(winners) > 1:
+            winners = {
+                _piece_winner(_vote([w for w in piece if w.script in self.own], index))
+                for piece in pieces.values()
+            }
+            if len(winners - {None}) > 1:
                 units.extend(pieces.values())
             else:
                 units.append(clause)
