@@ -49,7 +49,12 @@ def warm_up() -> None:
     from .language import check_language
     from .math import check_math
 
-    check_language("<think>This is a short warm-up sentence.</think> ok", "en")
+    # Mixed languages, so langdetect's profiles are loaded now and not on a real item.
+    check_language(
+        "<think>This is a short warm-up sentence. Ceci est une phrase en français, "
+        "et voici encore une autre. 这是中文。</think> ok",
+        "en",
+    )
     check_math("\\boxed{\\frac{1}{2}}", "0.5")
 
 
