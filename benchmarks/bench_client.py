@@ -34,10 +34,9 @@ from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from trainer_client import RewardClient, ServerReward
 
-from trainer_client import RewardClient, ServerReward  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 G = 16
 FILLER = (
@@ -50,7 +49,9 @@ def completion(a: int, b: int, rng: random.Random) -> tuple[str, str]:
     """An R1-style completion of ~150 words for ``a * b``, right about 60 % of the time."""
     gold = str(a * b)
     said = gold if rng.random() < 0.6 else str(a * b + rng.randint(1, 9))
-    answer = rng.choice([f"\\boxed{{{said}}}", f"The answer is ${said}$.", f"<answer>{said}</answer>"])
+    answer = rng.choice(
+        [f"\\boxed{{{said}}}", f"The answer is ${said}$.", f"<answer>{said}</answer>"]
+    )
     body = FILLER * rng.randint(4, 8) + f"So {a} \\times {b} = {said}."
     text = f"<think>{body}</think> {answer}" if rng.random() < 0.9 else body + answer
     return text, gold
@@ -71,7 +72,7 @@ def make_groups(n: int, seed: int = 0) -> list[list[dict[str, Any]]]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def fmt(values: list[float]) -> str:
@@ -85,11 +86,24 @@ class Server:
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "REWARD_WORKERS": str(workers), "REWARD_SANDBOX__ENABLED": "false"}
-        self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "reward_server.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "reward_server.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -168,12 +182,28 @@ def bench_grpo_steps(url: str, steps: int) -> tuple[list[float], list[float]]:
             step_times.append(time.perf_counter() - self.t)
 
     config = GRPOConfig(
-        output_dir=tempfile.mkdtemp(prefix="bench-grpo-"), num_generations=G, per_device_train_batch_size=G,
-        max_completion_length=64, max_steps=steps + 1, learning_rate=1e-4, use_cpu=True, bf16=False,
-        report_to="none", save_strategy="no", logging_steps=1, disable_tqdm=True, dataloader_num_workers=0,
+        output_dir=tempfile.mkdtemp(prefix="bench-grpo-"),
+        num_generations=G,
+        per_device_train_batch_size=G,
+        max_completion_length=64,
+        max_steps=steps + 1,
+        learning_rate=1e-4,
+        use_cpu=True,
+        bf16=False,
+        report_to="none",
+        save_strategy="no",
+        logging_steps=1,
+        disable_tqdm=True,
+        dataloader_num_workers=0,
     )
-    trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=config, train_dataset=dataset,
-                          processing_class=tokenizer, callbacks=[StepTimer()])
+    trainer = GRPOTrainer(
+        model=model,
+        reward_funcs=[reward],
+        args=config,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        callbacks=[StepTimer()],
+    )
     trainer.remove_callback(PrinterCallback)
     trainer.train()
     return step_times[1:], reward.calls[1:]  # the first step pays one-off warm-ups
@@ -191,23 +221,35 @@ def main() -> None:
     try:
         groups = make_groups(args.groups + 1)
         words = statistics.mean(len(it["completion"].split()) for g in groups for it in g)
-        print(f"{args.groups} groups of {G} completions (~{words:.0f} words each), format + math; "
-              f"server with {args.workers} worker(s), {os.cpu_count()} CPU(s)")
+        print(
+            f"{args.groups} groups of {G} completions (~{words:.0f} words each), format + math; "
+            f"server with {args.workers} worker(s), {os.cpu_count()} CPU(s)"
+        )
         times = bench_round_trips(server.url, groups)
         base = statistics.median(times["in-process"])
         for name, values in times.items():
-            print(f"  {name:<11} {fmt(values)}   x{statistics.median(values) / base:6.2f} vs in-process")
+            print(
+                f"  {name:<11} {fmt(values)}   x{statistics.median(values) / base:6.2f} vs in-process"
+            )
         client_p50 = statistics.median(times["client"])
-        print(f"  client overhead over bare httpx (p50): "
-              f"{1000 * (client_p50 - statistics.median(times['bare httpx'])):+.2f} ms")
+        print(
+            f"  client overhead over bare httpx (p50): "
+            f"{1000 * (client_p50 - statistics.median(times['bare httpx'])):+.2f} ms"
+        )
         if not args.no_grpo:
             steps, calls = bench_grpo_steps(server.url, args.steps)
             step = statistics.median(steps)
-            print(f"GRPO step, tiny random Qwen2 on CPU, 1 group of {G} x 64 tokens: p50 {1000 * step:.0f} ms "
-                  f"over {len(steps)} steps")
-            print(f"  ServerReward call in the step (its own completions): p50 {1000 * statistics.median(calls):.1f} ms"
-                  f" = {100 * statistics.median(calls) / step:.1f} % of the step")
-            print(f"  a realistic group's round trip (client p50 above) = {100 * client_p50 / step:.1f} % of the step")
+            print(
+                f"GRPO step, tiny random Qwen2 on CPU, 1 group of {G} x 64 tokens: p50 {1000 * step:.0f} ms "
+                f"over {len(steps)} steps"
+            )
+            print(
+                f"  ServerReward call in the step (its own completions): p50 {1000 * statistics.median(calls):.1f} ms"
+                f" = {100 * statistics.median(calls) / step:.1f} % of the step"
+            )
+            print(
+                f"  a realistic group's round trip (client p50 above) = {100 * client_p50 / step:.1f} % of the step"
+            )
     finally:
         server.stop()
 

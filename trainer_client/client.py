@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from pydantic import ValidationError
@@ -67,9 +67,8 @@ class _Retry(Exception):
 
 def _error_message(response: httpx.Response) -> str:
     try:
-        body = response.json()
-        return str(body["error"]["message"])
-    except Exception:
+        return str(response.json()["error"]["message"])
+    except (ValueError, KeyError, TypeError):
         return response.text[:300] or response.reason_phrase
 
 
@@ -77,7 +76,10 @@ def _check(response: httpx.Response) -> Any:
     """The JSON body of a good answer; :class:`_Retry` or :class:`RequestRejected` otherwise."""
     status = response.status_code
     if status in RETRY_STATUSES or status >= 500:
-        raise _Retry(f"HTTP {status}: {_error_message(response)}", parse_retry_after(response.headers.get("retry-after")))
+        raise _Retry(
+            f"HTTP {status}: {_error_message(response)}",
+            parse_retry_after(response.headers.get("retry-after")),
+        )
     if status >= 400:
         raise RequestRejected(status, _error_message(response))
     try:
@@ -168,7 +170,9 @@ class _Base:
         # unless asked for.
         self._trust_env = trust_env
         self._transport = transport
-        self._limits = httpx.Limits(max_connections=max_concurrency, max_keepalive_connections=max_concurrency)
+        self._limits = httpx.Limits(
+            max_connections=max_concurrency, max_keepalive_connections=max_concurrency
+        )
         self._rng = random.Random()
 
     @property
@@ -180,9 +184,15 @@ class _Base:
             raise exc
         log.warning("reward request failed, %d item(s) get no reward: %s", n_items, exc)
 
-    def _failed_results(self, payload: Sequence[Mapping[str, Any]], exc: RewardClientError) -> list[ScoreResult]:
+    def _failed_results(
+        self, payload: Sequence[Mapping[str, Any]], exc: RewardClientError
+    ) -> list[ScoreResult]:
         retryable = not isinstance(exc, RequestRejected)
-        kind = {ServerUnavailable: "unavailable", RequestRejected: "rejected", BadResponse: "bad_response"}
+        kind = {
+            ServerUnavailable: "unavailable",
+            RequestRejected: "rejected",
+            BadResponse: "bad_response",
+        }
         error_type = kind.get(type(exc), "client_error")
         return [failed_result(p.get("id"), error_type, str(exc), retryable) for p in payload]
 
@@ -196,7 +206,9 @@ class _Base:
             raise BadResponse(f"{n} items sent, {len(parsed.results)} results received")
         return parsed
 
-    def _body(self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None) -> dict[str, Any]:
+    def _body(
+        self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"items": payload}
         if group_size:
             body["group_size"] = group_size
@@ -206,11 +218,18 @@ class _Base:
 
     @staticmethod
     def _assemble(
-        slots: list[ScoreResult | None], parts: list[tuple[list[ScoreResult], list[float] | None]], group_size: int | None
+        slots: list[ScoreResult | None],
+        parts: list[tuple[list[ScoreResult], list[float] | None]],
+        group_size: int | None,
     ) -> ScoreResponse:
         scored = [r for results, _ in parts for r in results]
         advantages: list[float] | None = None
-        if group_size and parts and all(adv is not None for _, adv in parts) and all(s is None for s in slots):
+        if (
+            group_size
+            and parts
+            and all(adv is not None for _, adv in parts)
+            and all(s is None for s in slots)
+        ):
             advantages = [a for _, adv in parts for a in adv or []]
         return ScoreResponse(results=_merge(slots, scored), advantages=advantages)
 
@@ -264,10 +283,14 @@ class RewardClient(_Base):
             return [fn(a) for a in args]
         with self._pool_lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.max_concurrency, thread_name_prefix="reward-client")
+                self._pool = ThreadPoolExecutor(
+                    self.max_concurrency, thread_name_prefix="reward-client"
+                )
         return list(self._pool.map(fn, args))
 
-    def _score_chunk(self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None):
+    def _score_chunk(
+        self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None
+    ):
         if not payload:
             return [], ([] if group_size else None)
         try:
@@ -283,8 +306,15 @@ class RewardClient(_Base):
         self, items: Sequence[ItemLike], group_size: int | None, preset: str | None, parallel: bool
     ) -> ScoreResponse:
         payload, slots = _prepare(items)
-        ranges = _chunks(len(payload), group_size if all(s is None for s in slots) else None, self.max_items_per_request)
-        run = lambda r: self._score_chunk(payload[r[0]:r[1]], group_size, preset)  # noqa: E731
+        ranges = _chunks(
+            len(payload),
+            group_size if all(s is None for s in slots) else None,
+            self.max_items_per_request,
+        )
+
+        def run(r: tuple[int, int]) -> tuple[list[ScoreResult], list[float] | None]:
+            return self._score_chunk(payload[r[0] : r[1]], group_size, preset)
+
         parts = self._map(run, ranges) if parallel else [run(r) for r in ranges]
         return self._assemble(slots, parts, group_size)
 
@@ -310,11 +340,19 @@ class RewardClient(_Base):
     ) -> list[list[ScoreResult]]:
         """One request per group, concurrently (up to ``max_concurrency``)."""
         # Chunks of one group run in the calling pool thread: nesting pool jobs could deadlock.
-        return self._map(lambda g: self._score_response(g, None, preset, parallel=False).results, list(groups))
+        return self._map(
+            lambda g: self._score_response(g, None, preset, parallel=False).results, list(groups)
+        )
 
-    def openrlhf(self, query: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]) -> OpenRLHFResponse:
+    def openrlhf(
+        self, query: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]
+    ) -> OpenRLHFResponse:
         """``POST /v1/openrlhf`` as is; raises :class:`RewardClientError` when it fails."""
-        body = self._request("POST", "/v1/openrlhf", {"query": list(query), "prompts": list(prompts), "labels": list(labels)})
+        body = self._request(
+            "POST",
+            "/v1/openrlhf",
+            {"query": list(query), "prompts": list(prompts), "labels": list(labels)},
+        )
         try:
             return OpenRLHFResponse.model_validate(body)
         except ValidationError as exc:
@@ -336,7 +374,7 @@ class RewardClient(_Base):
             self._pool = None
         self._http.close()
 
-    def __enter__(self) -> RewardClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -395,7 +433,9 @@ class AsyncRewardClient(_Base):
             return body
         raise ServerUnavailable(f"gave up after {self.retry.attempts} attempt(s); last: {reason}")
 
-    async def _score_chunk(self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None):
+    async def _score_chunk(
+        self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None
+    ):
         if not payload:
             return [], ([] if group_size else None)
         try:
@@ -410,8 +450,14 @@ class AsyncRewardClient(_Base):
         self, items: Sequence[ItemLike], group_size: int | None = None, preset: str | None = None
     ) -> ScoreResponse:
         payload, slots = _prepare(items)
-        ranges = _chunks(len(payload), group_size if all(s is None for s in slots) else None, self.max_items_per_request)
-        parts = await asyncio.gather(*(self._score_chunk(payload[a:b], group_size, preset) for a, b in ranges))
+        ranges = _chunks(
+            len(payload),
+            group_size if all(s is None for s in slots) else None,
+            self.max_items_per_request,
+        )
+        parts = await asyncio.gather(
+            *(self._score_chunk(payload[a:b], group_size, preset) for a, b in ranges)
+        )
         return self._assemble(slots, list(parts), group_size)
 
     async def score(
@@ -433,7 +479,9 @@ class AsyncRewardClient(_Base):
         self, query: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]
     ) -> OpenRLHFResponse:
         body = await self._request(
-            "POST", "/v1/openrlhf", {"query": list(query), "prompts": list(prompts), "labels": list(labels)}
+            "POST",
+            "/v1/openrlhf",
+            {"query": list(query), "prompts": list(prompts), "labels": list(labels)},
         )
         try:
             return OpenRLHFResponse.model_validate(body)
@@ -446,7 +494,7 @@ class AsyncRewardClient(_Base):
         self._http = None
         self._loop = None
 
-    async def __aenter__(self) -> AsyncRewardClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -40,7 +40,11 @@ class EnvConfig:
     retries: int
 
     def client_options(self) -> dict[str, Any]:
-        return {"api_key": self.api_key, "timeout_s": self.timeout_s, "retry": RetryPolicy(retries=self.retries)}
+        return {
+            "api_key": self.api_key,
+            "timeout_s": self.timeout_s,
+            "retry": RetryPolicy(retries=self.retries),
+        }
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -71,7 +75,9 @@ def shared_client(config: EnvConfig) -> RewardClient:
     with _lock:
         client = _sync_clients.get(config)
         if client is None:
-            client = _sync_clients[config] = RewardClient(list(config.urls), **config.client_options())
+            client = _sync_clients[config] = RewardClient(
+                list(config.urls), **config.client_options()
+            )
         return client
 
 
@@ -79,5 +85,7 @@ def shared_async_client(config: EnvConfig) -> AsyncRewardClient:
     with _lock:
         client = _async_clients.get(config)
         if client is None:
-            client = _async_clients[config] = AsyncRewardClient(list(config.urls), **config.client_options())
+            client = _async_clients[config] = AsyncRewardClient(
+                list(config.urls), **config.client_options()
+            )
         return client

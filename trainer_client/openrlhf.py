@@ -56,7 +56,7 @@ def label_fields(label: Any) -> dict[str, Any]:
 def completion_of(query: str, prompt: str | None) -> str:
     """The completion: the query without its prompt prefix."""
     if prompt and query.startswith(prompt):
-        return query[len(prompt):]
+        return query[len(prompt) :]
     return query
 
 
@@ -86,11 +86,16 @@ class OpenRLHFReward:
         self.defaults = dict(defaults or {})
         self.as_tensors = as_tensors
 
-    def items(self, queries: Sequence[str], prompts: Sequence[str] | None, labels: Sequence[Any] | None) -> list[dict[str, Any]]:
+    def items(
+        self, queries: Sequence[str], prompts: Sequence[str] | None, labels: Sequence[Any] | None
+    ) -> list[dict[str, Any]]:
         items = []
         for i, query in enumerate(queries):
             prompt = prompts[i] if prompts and i < len(prompts) else None
-            fields = {**self.defaults, **label_fields(labels[i] if labels and i < len(labels) else None)}
+            fields = {
+                **self.defaults,
+                **label_fields(labels[i] if labels and i < len(labels) else None),
+            }
             fields["completion"] = completion_of(query, prompt)
             items.append(fields)
         return items
@@ -116,16 +121,23 @@ class OpenRLHFReward:
             "extra_logs": {key: convert(values) for key, values in logs.items()},
         }
 
-    def __call__(self, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any) -> dict[str, Any]:
+    def __call__(
+        self, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any
+    ) -> dict[str, Any]:
         results = self.client.score(self.items(queries, prompts, labels), preset=self.preset)
         return self.pack(results)
 
 
-def reward_func(queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any) -> dict[str, Any]:
+def reward_func(
+    queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any
+) -> dict[str, Any]:
     """OpenRLHF's entry point; the server and options come from ``REWARD_SERVER_*`` (see :mod:`.env`)."""
     config = read_env()
     defaults = {"target_lang": config.target_lang} if config.target_lang else {}
     reward = OpenRLHFReward(
-        shared_client(config), failed_reward=config.failed_reward, preset=config.preset, defaults=defaults
+        shared_client(config),
+        failed_reward=config.failed_reward,
+        preset=config.preset,
+        defaults=defaults,
     )
     return reward(queries, prompts, labels, **kwargs)

@@ -49,7 +49,9 @@ class RetryPolicy:
         cap = min(self.backoff_max_s, self.backoff_base_s * (2 ** min(attempt, 30)))
         return (rng or random).uniform(0.0, cap)
 
-    def delay(self, attempt: int, retry_after: float | None, rng: random.Random | None = None) -> float:
+    def delay(
+        self, attempt: int, retry_after: float | None, rng: random.Random | None = None
+    ) -> float:
         """The server's ``Retry-After`` when it gave one (capped), else the jittered back-off."""
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.retry_after_max_s)

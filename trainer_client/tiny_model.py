@@ -41,7 +41,12 @@ def train_tokenizer(lines: Iterable[str], vocab_size: int = 512) -> Any:
 
 
 def tiny_random_model(
-    lines: Iterable[str] = (), *, seed: int = 0, hidden_size: int = 32, num_layers: int = 2, vocab_size: int = 512
+    lines: Iterable[str] = (),
+    *,
+    seed: int = 0,
+    hidden_size: int = 32,
+    num_layers: int = 2,
+    vocab_size: int = 512,
 ) -> tuple[Any, Any]:
     """``(model, tokenizer)``: a randomly initialised 2-layer Qwen2 sized to the tokenizer."""
     import torch

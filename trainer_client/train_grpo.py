@@ -37,7 +37,10 @@ ANSWER_COLUMNS = ("answer", "solution", "final_answer", "ground_truth", "target"
 def r1_prompt(question: str, style: str = "plain") -> Any:
     """The R1-Zero prompt: plain text ending in ``Assistant:``, or chat messages for a chat model."""
     if style == "chat":
-        return [{"role": "system", "content": R1_SYSTEM_PROMPT}, {"role": "user", "content": question}]
+        return [
+            {"role": "system", "content": R1_SYSTEM_PROMPT},
+            {"role": "user", "content": question},
+        ]
     return f"{R1_SYSTEM_PROMPT}\nUser: {question}\nAssistant:"
 
 
@@ -50,7 +53,9 @@ def gold_answer(value: Any) -> str:
 def _pick(columns: Sequence[str], wanted: str | None, candidates: Sequence[str], what: str) -> str:
     if wanted:
         if wanted not in columns:
-            raise SystemExit(f"--{what}-column {wanted!r} is not a column of the dataset ({', '.join(columns)})")
+            raise SystemExit(
+                f"--{what}-column {wanted!r} is not a column of the dataset ({', '.join(columns)})"
+            )
         return wanted
     for name in candidates:
         if name in columns:
@@ -87,24 +92,43 @@ def load_prompts(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m trainer_client.train_grpo", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(
+        prog="python -m trainer_client.train_grpo", description=__doc__.split("\n\n")[0]
+    )
     model = p.add_mutually_exclusive_group(required=True)
     model.add_argument("--model", help="model name on the hub or a local path")
-    model.add_argument("--tiny-random-model", action="store_true", help="random 2-layer Qwen2, offline (CI)")
-    p.add_argument("--dataset", required=True, help="a JSONL file, or a datasets name (name or name:config)")
+    model.add_argument(
+        "--tiny-random-model", action="store_true", help="random 2-layer Qwen2, offline (CI)"
+    )
+    p.add_argument(
+        "--dataset", required=True, help="a JSONL file, or a datasets name (name or name:config)"
+    )
     p.add_argument("--split", default="train")
     p.add_argument("--question-column")
     p.add_argument("--answer-column")
     p.add_argument("--limit", type=int, help="use only the first N rows")
-    p.add_argument("--prompt-style", choices=("plain", "chat"), default="plain",
-                   help="plain R1-Zero text, or system+user messages through the model's chat template")
-    p.add_argument("--reward-url", action="append",
-                   help="reward server base URL; repeat or comma-separate for several (default $REWARD_SERVER_URL)")
+    p.add_argument(
+        "--prompt-style",
+        choices=("plain", "chat"),
+        default="plain",
+        help="plain R1-Zero text, or system+user messages through the model's chat template",
+    )
+    p.add_argument(
+        "--reward-url",
+        action="append",
+        help="reward server base URL; repeat or comma-separate for several (default $REWARD_SERVER_URL)",
+    )
     p.add_argument("--api-key", default=os.environ.get("REWARD_SERVER_API_KEY"))
-    p.add_argument("--preset", default="r1-zero", help="weight preset on the server (r1-zero, r1, ...)")
+    p.add_argument(
+        "--preset", default="r1-zero", help="weight preset on the server (r1-zero, r1, ...)"
+    )
     p.add_argument("--target-lang", help="ISO 639-1 code: adds the language-consistency reward")
-    p.add_argument("--answer-tags", action=argparse.BooleanOptionalAction, default=True,
-                   help="require the answer inside <answer></answer> (the template asks for it)")
+    p.add_argument(
+        "--answer-tags",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="require the answer inside <answer></answer> (the template asks for it)",
+    )
     p.add_argument("--async-reward", action="store_true", help="use TRL's async reward path")
     p.add_argument("--reward-retries", type=int, default=3)
     p.add_argument("--reward-timeout", type=float, default=120.0)
@@ -158,12 +182,20 @@ def build_trainer(args: argparse.Namespace, callbacks: Sequence[Any] = ()) -> An
     """A ready ``GRPOTrainer``; the caller runs ``trainer.train()``."""
     from trl import GRPOConfig, GRPOTrainer
 
-    dataset = load_prompts(args.dataset, args.split, args.question_column, args.answer_column,
-                           args.prompt_style, args.limit)
+    dataset = load_prompts(
+        args.dataset,
+        args.split,
+        args.question_column,
+        args.answer_column,
+        args.prompt_style,
+        args.limit,
+    )
     if args.tiny_random_model:
         from .tiny_model import tiny_random_model
 
-        model, tokenizer = tiny_random_model([str(p) for p in dataset["prompt"][:64]], seed=args.seed)
+        model, tokenizer = tiny_random_model(
+            [str(p) for p in dataset["prompt"][:64]], seed=args.seed
+        )
     else:
         from transformers import AutoTokenizer
 

@@ -84,7 +84,9 @@ def _prompt_key(prompt: Any) -> str:
     return json.dumps(prompt, sort_keys=True, default=str)
 
 
-def rollout_groups(prompts: Sequence[Any], num_generations: int | None = None) -> list[tuple[int, int]]:
+def rollout_groups(
+    prompts: Sequence[Any], num_generations: int | None = None
+) -> list[tuple[int, int]]:
     """Slices ``[a, b)`` of consecutive completions of one prompt, at most ``num_generations`` long.
 
     TRL repeats each prompt ``num_generations`` times in a row; a process may receive only
@@ -155,7 +157,12 @@ class _ServerRewardBase:
         self.num_generations = num_generations
         self.column_map = {**DEFAULT_COLUMN_MAP, **(column_map or {})}
         self.defaults: dict[str, Any] = dict(defaults or {})
-        for key, value in (("task", task), ("target_lang", target_lang), ("format", format), ("weights", weights)):
+        for key, value in (
+            ("task", task),
+            ("target_lang", target_lang),
+            ("format", format),
+            ("weights", weights),
+        ):
             if value is not None:
                 self.defaults[key] = dict(value) if isinstance(value, Mapping) else value
         self.preset = preset
@@ -182,17 +189,28 @@ class _ServerRewardBase:
         per_sample = {
             col: values
             for col, values in columns.items()
-            if col in self.column_map and isinstance(values, Sequence) and not isinstance(values, str) and len(values) == n
+            if col in self.column_map
+            and isinstance(values, Sequence)
+            and not isinstance(values, str)
+            and len(values) == n
         }
         items: list[dict[str, Any]] = []
         for i in range(n):
-            item: dict[str, Any] = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in self.defaults.items()}
+            item: dict[str, Any] = {
+                k: (dict(v) if isinstance(v, Mapping) else v) for k, v in self.defaults.items()
+            }
             for col, values in per_sample.items():
                 if values[i] is not None:
                     field = self.column_map[col]
                     item[field] = _column_value(field, values[i])
             if "task" not in item:
-                item["task"] = "code" if item.get("code") else "math" if item.get("answer") is not None else "none"
+                item["task"] = (
+                    "code"
+                    if item.get("code")
+                    else "math"
+                    if item.get("answer") is not None
+                    else "none"
+                )
             if self.preset and "preset" not in item:
                 item["preset"] = self.preset
             item["completion"] = completion_text(completions[i])
@@ -203,7 +221,10 @@ class _ServerRewardBase:
 
     def _groups(self, prompts: Sequence[Any], n: int) -> list[tuple[int, int]]:
         if len(prompts) != n:
-            return [(i, min(n, i + (self.num_generations or n))) for i in range(0, n, self.num_generations or n or 1)]
+            return [
+                (i, min(n, i + (self.num_generations or n)))
+                for i in range(0, n, self.num_generations or n or 1)
+            ]
         return rollout_groups(prompts, self.num_generations)
 
     def _finish(
@@ -223,7 +244,10 @@ class _ServerRewardBase:
             for component in COMPONENTS:
                 values = [getattr(r.scores, component) for r in results]
                 if any(v is not None for v in values):
-                    log_extra(f"{self.__name__}_{component}", [math.nan if v is None else v for v in values])
+                    log_extra(
+                        f"{self.__name__}_{component}",
+                        [math.nan if v is None else v for v in values],
+                    )
         return rewards
 
 

@@ -49,7 +49,15 @@ CODE_SOURCE_MARKERS = (
     "kodcode",
 )
 KEYS = ("score", "acc", "format", "language", "scored")
-_CODE_OPTIONS = ("language", "time_limit_s", "memory_limit_mb", "checker", "float_tolerance", "all_or_nothing", "entry_point")
+_CODE_OPTIONS = (
+    "language",
+    "time_limit_s",
+    "memory_limit_mb",
+    "checker",
+    "float_tolerance",
+    "all_or_nothing",
+    "entry_point",
+)
 
 
 def is_code_source(data_source: str | None) -> bool:
@@ -77,7 +85,8 @@ def code_spec(ground_truth: Any, extra_info: Mapping[str, Any] | None) -> dict[s
     if truth is not None:
         if "inputs" in truth and "outputs" in truth:
             spec["tests"] = [
-                {"input": str(i), "output": str(o)} for i, o in zip(truth["inputs"], truth["outputs"], strict=False)
+                {"input": str(i), "output": str(o)}
+                for i, o in zip(truth["inputs"], truth["outputs"], strict=False)
             ]
         elif "tests" in truth:
             spec["tests"] = list(truth["tests"])
@@ -96,7 +105,11 @@ def code_spec(ground_truth: Any, extra_info: Mapping[str, Any] | None) -> dict[s
 
 
 def to_item(
-    data_source: str | None, solution_str: str, ground_truth: Any, extra_info: Mapping[str, Any] | None, config: EnvConfig
+    data_source: str | None,
+    solution_str: str,
+    ground_truth: Any,
+    extra_info: Mapping[str, Any] | None,
+    config: EnvConfig,
 ) -> dict[str, Any]:
     """The ``/v1/score`` item for one verl sample."""
     info = extra_info if isinstance(extra_info, Mapping) else {}
@@ -125,7 +138,13 @@ def to_verl(result: ScoreResult, failed_reward: float) -> dict[str, float]:
     """The same float keys for every sample, whatever happened."""
     ok = result.status == "ok" and result.reward is not None
     if not ok:
-        return {"score": float(failed_reward), "acc": 0.0, "format": 0.0, "language": 0.0, "scored": 0.0}
+        return {
+            "score": float(failed_reward),
+            "acc": 0.0,
+            "format": 0.0,
+            "language": 0.0,
+            "scored": 0.0,
+        }
     s = result.scores
     return {
         "score": float(result.reward),
@@ -177,8 +196,9 @@ def compute_score_batch(
     n = len(solution_strs)
     infos = list(extra_infos) if extra_infos is not None else [None] * n
     items = [
-        to_item(data_sources[i], solution_strs[i], ground_truths[i], infos[i], config) for i in range(n)
+        to_item(data_sources[i], solution_strs[i], ground_truths[i], infos[i], config)
+        for i in range(n)
     ]
-    chunks = [items[i:i + batch_size] for i in range(0, n, max(1, batch_size))]
+    chunks = [items[i : i + batch_size] for i in range(0, n, max(1, batch_size))]
     results = [r for chunk in shared_client(config).score_groups(chunks) for r in chunk]
     return [to_verl(r, config.failed_reward) for r in results]

@@ -48,10 +48,22 @@ class Script:
 def fake_result(item: dict[str, Any]) -> dict[str, Any]:
     text = item["completion"]
     if text == "FAIL":
-        return {"id": item.get("id"), "reward": None, "status": "error",
-                "error": {"type": "verifier_crashed", "message": "boom", "retryable": True}}
-    return {"id": item.get("id"), "reward": float(len(text)), "status": "ok",
-            "scores": {"accuracy": 1.0 if item.get("answer") else None, "format": 0.5, "language": None}}
+        return {
+            "id": item.get("id"),
+            "reward": None,
+            "status": "error",
+            "error": {"type": "verifier_crashed", "message": "boom", "retryable": True},
+        }
+    return {
+        "id": item.get("id"),
+        "reward": float(len(text)),
+        "status": "ok",
+        "scores": {
+            "accuracy": 1.0 if item.get("answer") else None,
+            "format": 0.5,
+            "language": None,
+        },
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,7 +91,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("content-length", "0"))
         body = json.loads(self.rfile.read(length) or b"null")
         with script.lock:
-            script.seen.append(Seen(self.path, body, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()))
+            script.seen.append(
+                Seen(
+                    self.path,
+                    body,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    time.monotonic(),
+                )
+            )
             action = script.actions.popleft() if script.actions else "ok"
             script.in_flight += 1
             script.max_in_flight = max(script.max_in_flight, script.in_flight)
@@ -92,14 +111,25 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if isinstance(action, tuple):
                 status, headers = action[0], (action[1] if len(action) > 1 else {})
-                self._send(status, {"error": {"type": "scripted", "message": f"scripted {status}", "retryable": True}},
-                           headers)
+                self._send(
+                    status,
+                    {
+                        "error": {
+                            "type": "scripted",
+                            "message": f"scripted {status}",
+                            "retryable": True,
+                        }
+                    },
+                    headers,
+                )
                 return
             if self.path == "/v1/score":
                 results = [fake_result(it) for it in body["items"]]
                 self._send(200, {"results": results, "advantages": None})
             else:
-                self._send(404, {"error": {"type": "not_found", "message": self.path, "retryable": False}})
+                self._send(
+                    404, {"error": {"type": "not_found", "message": self.path, "retryable": False}}
+                )
         finally:
             with script.lock:
                 script.in_flight -= 1

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Self
 
 import httpx
 
@@ -28,7 +29,9 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, port: int | None = None, workers: int = 1, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, port: int | None = None, workers: int = 1, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -39,13 +42,32 @@ class ServerProcess:
             **(extra_env or {}),
         }
         self.proc: subprocess.Popen | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix="reward-server-", suffix=".log", delete=False)
+        fd, name = tempfile.mkstemp(prefix="reward-server-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(name)
 
-    def start(self, timeout: float = 90.0) -> ServerProcess:
-        cmd = [sys.executable, "-m", "reward_server.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
-               "--log-level", "warning"]
-        self.proc = subprocess.Popen(cmd, env=self.env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+    def start(self, timeout: float = 90.0) -> Self:
+        cmd = [
+            sys.executable,
+            "-m",
+            "reward_server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+        ]
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                cmd,
+                env=self.env,
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -71,11 +93,11 @@ class ServerProcess:
         self.proc = None
 
     def logs(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
+        return self.log_path.read_text(errors="replace")[-4000:]
 
-    def __enter__(self) -> ServerProcess:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-        Path(self.log.name).unlink(missing_ok=True)
+        self.log_path.unlink(missing_ok=True)

@@ -12,8 +12,15 @@ import pytest
 from reward_server.config import Settings
 from tests.live import live_server
 from trainer_client import RewardClient, ServerReward
-from trainer_client.verl import KEYS, code_spec, compute_score, compute_score_async, compute_score_batch, to_item
 from trainer_client.env import read_env
+from trainer_client.verl import (
+    KEYS,
+    code_spec,
+    compute_score,
+    compute_score_async,
+    compute_score_batch,
+    to_item,
+)
 
 from .scripted import closed_port_url
 
@@ -39,24 +46,37 @@ def env(monkeypatch, url):
 # -- the client and the TRL adapter on the real server -------------------------------
 def test_client_scores_math_with_advantages(url):
     with RewardClient(url) as client:
-        items = [{"completion": GOOD, "task": "math", "answer": "4"},
-                 {"completion": WRONG, "task": "math", "answer": "4"}]
+        items = [
+            {"completion": GOOD, "task": "math", "answer": "4"},
+            {"completion": WRONG, "task": "math", "answer": "4"},
+        ]
         response = client.score_response(items, group_size=2)
         assert [r.status for r in response.results] == ["ok", "ok"]
         good, wrong = response.results
         assert (good.scores.accuracy, good.scores.format) == (1.0, 1.0)
         assert wrong.scores.accuracy == 0.0 and good.reward > wrong.reward
-        assert response.advantages is not None and response.advantages[0] > 0 > response.advantages[1]
+        assert (
+            response.advantages is not None and response.advantages[0] > 0 > response.advantages[1]
+        )
         assert client.ready()
 
 
 def test_server_reward_on_the_real_server(url):
-    reward = ServerReward(url, num_generations=2, column_map={"solution": "answer"}, target_lang="en")
+    reward = ServerReward(
+        url, num_generations=2, column_map={"solution": "answer"}, target_lang="en"
+    )
     logged: dict[str, float] = {}
-    out = reward(prompts=["q1", "q1", "q2", "q2"],
-                 completions=[[{"role": "assistant", "content": GOOD}], [{"role": "assistant", "content": WRONG}],
-                              GOOD, "no think block"],
-                 solution=["4", "4", "4", "4"], log_metric=lambda k, v: logged.__setitem__(k, v))
+    out = reward(
+        prompts=["q1", "q1", "q2", "q2"],
+        completions=[
+            [{"role": "assistant", "content": GOOD}],
+            [{"role": "assistant", "content": WRONG}],
+            GOOD,
+            "no think block",
+        ],
+        solution=["4", "4", "4", "4"],
+        log_metric=lambda k, v: logged.__setitem__(k, v),
+    )
     assert all(isinstance(r, float) for r in out)
     assert out[0] > out[1] and out[2] == out[0] and out[3] < out[2]
     assert logged["rewards/server_reward/accuracy"] == 0.5
@@ -77,7 +97,9 @@ def test_openrlhf_endpoint_one_many_and_empty(url):
         assert many.rewards == [2.0, 1.0, 1.0, 2.0]
         empty = client.openrlhf([], [], [])
         assert (empty.rewards, empty.scores) == ([], [])
-        broken = client.openrlhf([PROMPT + GOOD, PROMPT + GOOD], [PROMPT] * 2, ["4", ["not", "a", "label"]])
+        broken = client.openrlhf(
+            [PROMPT + GOOD, PROMPT + GOOD], [PROMPT] * 2, ["4", ["not", "a", "label"]]
+        )
         assert broken.rewards == [2.0, 0.0] and broken.extra_logs["reward_failed"] == 1
 
 
@@ -93,8 +115,11 @@ def test_openrlhf_drop_in_reward_func(env):
     import torch
 
     reward_func = load_example()
-    out = reward_func([PROMPT + GOOD, PROMPT + WRONG, PROMPT + "no tags"], [PROMPT] * 3,
-                      ["4", "4", json.dumps({"task": "none"})])
+    out = reward_func(
+        [PROMPT + GOOD, PROMPT + WRONG, PROMPT + "no tags"],
+        [PROMPT] * 3,
+        ["4", "4", json.dumps({"task": "none"})],
+    )
     assert set(out) == {"rewards", "scores", "extra_logs"}
     assert isinstance(out["rewards"], torch.Tensor)
     assert out["rewards"].tolist() == [2.0, 1.0, 0.0]
@@ -134,14 +159,18 @@ def test_verl_async_and_batch_forms(env):
 
     right, wrong = asyncio.run(both())
     assert (right["acc"], wrong["acc"]) == (1.0, 0.0)
-    batch = compute_score_batch(["math"] * 5, [GOOD, WRONG, GOOD, WRONG, GOOD], ["4"] * 5, batch_size=2)
+    batch = compute_score_batch(
+        ["math"] * 5, [GOOD, WRONG, GOOD, WRONG, GOOD], ["4"] * 5, batch_size=2
+    )
     assert [b["acc"] for b in batch] == [1.0, 0.0, 1.0, 0.0, 1.0]
 
 
 def test_verl_code_sources_route_to_code_and_failures_stay_float(env):
     # This server has no sandbox: the code item is not scorable, which verl must see as
     # the failed reward with scored = 0.0 and the usual keys, never an exception.
-    result = compute_score("codecontests", "print(3)", json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]}))
+    result = compute_score(
+        "codecontests", "print(3)", json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]})
+    )
     assert tuple(result) == KEYS and result["scored"] == 0.0 and result["score"] == 0.0
     env.setenv("REWARD_SERVER_URL", closed_port_url())
     down = compute_score("gsm8k", GOOD, "4")
@@ -150,13 +179,23 @@ def test_verl_code_sources_route_to_code_and_failures_stay_float(env):
 
 def test_verl_routing_shapes():
     config = read_env({"REWARD_SERVER_URL": "http://x:1", "REWARD_SERVER_TARGET_LANG": "en"})
-    item = to_item("deepmind/code_contests", "src", {"inputs": ["1"], "outputs": ["2"], "time_limit_s": 3}, None, config)
+    item = to_item(
+        "deepmind/code_contests",
+        "src",
+        {"inputs": ["1"], "outputs": ["2"], "time_limit_s": 3},
+        None,
+        config,
+    )
     assert item["task"] == "code" and item["code"]["tests"] == [{"input": "1", "output": "2"}]
     assert item["code"]["time_limit_s"] == 3 and item["target_lang"] == "en"
     spec = code_spec("assert add(1, 2) == 3", {"entry_point": "add"})
     assert spec == {"test_code": "assert add(1, 2) == 3", "entry_point": "add"}
     assert code_spec(None, {"test_code": "assert f()"}) == {"test_code": "assert f()"}
     math_item = to_item("lighteval/MATH", "c", ["\\frac12", "0.5"], {"target_lang": "fr"}, config)
-    assert (math_item["task"], math_item["answer"], math_item["target_lang"]) == ("math", "\\frac12", "fr")
+    assert (math_item["task"], math_item["answer"], math_item["target_lang"]) == (
+        "math",
+        "\\frac12",
+        "fr",
+    )
     custom = to_item("anything", "c", None, {"reward_item": {"task": "none"}}, config)
     assert custom["task"] == "none" and custom["completion"] == "c"

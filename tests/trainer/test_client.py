@@ -35,24 +35,32 @@ def test_results_in_order_and_non_ok_is_none():
 
 
 def test_5xx_and_dropped_connections_are_retried():
-    with scripted_server(Script().then((500,), "drop", (502,))) as (url, script):
-        with RewardClient(url, retry=FAST) as client:
-            assert client.rewards(items("ab")) == [2.0]
+    with (
+        scripted_server(Script().then((500,), "drop", (502,))) as (url, script),
+        RewardClient(url, retry=FAST) as client,
+    ):
+        assert client.rewards(items("ab")) == [2.0]
     assert len(script.score_requests()) == 4
 
 
 def test_503_retry_after_is_honoured():
-    with scripted_server(Script().then((503, {"Retry-After": "1"}))) as (url, script):
-        with RewardClient(url, retry=RetryPolicy(retries=2, backoff_base_s=0.0, backoff_max_s=0.0)) as client:
-            assert client.rewards(items("abc")) == [3.0]
+    no_backoff = RetryPolicy(retries=2, backoff_base_s=0.0, backoff_max_s=0.0)
+    with (
+        scripted_server(Script().then((503, {"Retry-After": "1"}))) as (url, script),
+        RewardClient(url, retry=no_backoff) as client,
+    ):
+        assert client.rewards(items("abc")) == [3.0]
     first, second = script.score_requests()
     assert second.at - first.at >= 0.9
 
 
 def test_4xx_is_not_retried_and_gives_none(caplog):
-    with scripted_server(Script().then((422,))) as (url, script), RewardClient(url, retry=FAST) as client:
-        with caplog.at_level(logging.WARNING, logger="trainer_client"):
-            results = client.score(items("x", "y"))
+    with (
+        scripted_server(Script().then((422,))) as (url, script),
+        RewardClient(url, retry=FAST) as client,
+        caplog.at_level(logging.WARNING, logger="trainer_client"),
+    ):
+        results = client.score(items("x", "y"))
     assert [r.reward for r in results] == [None, None]
     assert {r.error.type for r in results} == {"rejected"}
     assert results[0].error.retryable is False
@@ -62,15 +70,24 @@ def test_4xx_is_not_retried_and_gives_none(caplog):
 
 def test_exhausted_retries_give_none_not_zero_and_can_raise(caplog):
     dead = closed_port_url()
-    with RewardClient(dead, retry=FAST) as client, caplog.at_level(logging.WARNING, logger="trainer_client"):
+    with (
+        RewardClient(dead, retry=FAST) as client,
+        caplog.at_level(logging.WARNING, logger="trainer_client"),
+    ):
         results = client.score(items("x", "y", "z"))
     assert [r.reward for r in results] == [None] * 3
     assert {r.status for r in results} == {"error"}
     assert results[0].error.type == "unavailable" and results[0].error.retryable
     assert "ConnectError" in caplog.text
-    with RewardClient(dead, retry=FAST, raise_on_failure=True) as client, pytest.raises(ServerUnavailable):
+    with (
+        RewardClient(dead, retry=FAST, raise_on_failure=True) as client,
+        pytest.raises(ServerUnavailable),
+    ):
         client.score(items("x"))
-    with scripted_server(Script().then((401,))) as (url, _), RewardClient(url, retry=FAST, raise_on_failure=True) as c:
+    with (
+        scripted_server(Script().then((401,))) as (url, _),
+        RewardClient(url, retry=FAST, raise_on_failure=True) as c,
+    ):
         with pytest.raises(RequestRejected) as info:
             c.score(items("x"))
         assert info.value.status_code == 401
@@ -78,10 +95,15 @@ def test_exhausted_retries_give_none_not_zero_and_can_raise(caplog):
 
 def test_failover_to_the_live_url_and_round_robin():
     dead = closed_port_url()
-    with scripted_server() as (a, sa), scripted_server() as (b, sb):
-        with RewardClient([dead, a, b], retry=RetryPolicy(retries=2, backoff_base_s=5, backoff_max_s=5)) as client:
-            for _ in range(6):
-                assert client.rewards(items("abcd")) == [4.0]
+    with (
+        scripted_server() as (a, sa),
+        scripted_server() as (b, sb),
+        RewardClient(
+            [dead, a, b], retry=RetryPolicy(retries=2, backoff_base_s=5, backoff_max_s=5)
+        ) as client,
+    ):
+        for _ in range(6):
+            assert client.rewards(items("abcd")) == [4.0]
     # The dead URL rests after its first failure (5 s), so nobody waited on it again,
     # and the work spread over the two live servers.
     assert len(sa.score_requests()) >= 2 and len(sb.score_requests()) >= 2
@@ -90,8 +112,13 @@ def test_failover_to_the_live_url_and_round_robin():
 
 def test_invalid_items_are_answered_locally():
     with scripted_server() as (url, script), RewardClient(url, retry=FAST) as client:
-        results = client.score([{"completion": "ok"}, {"id": "bad", "completion": 5, "task": "poetry"},
-                                {"completion": "fine"}])
+        results = client.score(
+            [
+                {"completion": "ok"},
+                {"id": "bad", "completion": 5, "task": "poetry"},
+                {"completion": "fine"},
+            ]
+        )
     assert [r.status for r in results] == ["ok", "invalid", "ok"]
     assert results[1].id == "bad" and results[1].reward is None
     (sent,) = script.score_requests()
@@ -137,7 +164,9 @@ def test_async_client_retries_fails_over_and_survives_new_loops():
         first = asyncio.run(run())
         second = asyncio.run(run())  # a new event loop: the client must rebind, not crash
         for results in (first, second):
-            assert [[r.reward for r in g] for g in results] == [[float(k), None] for k in range(1, 5)]
+            assert [[r.reward for r in g] for g in results] == [
+                [float(k), None] for k in range(1, 5)
+            ]
         assert len(script.score_requests()) == 9  # 8 groups + the scripted 503
 
 

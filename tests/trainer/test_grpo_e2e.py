@@ -22,10 +22,29 @@ NAME = "reward_server"
 
 def argv(url: str, out: Path, steps: int, *extra: str) -> list[str]:
     return [
-        "--tiny-random-model", "--cpu", "--dataset", DATASET, "--reward-url", url,
-        "--num-generations", "4", "--per-device-train-batch-size", "8", "--max-completion-length", "12",
-        "--max-steps", str(steps), "--learning-rate", "1e-3", "--output-dir", str(out),
-        "--reward-retries", "1", "--reward-timeout", "30", *extra,
+        "--tiny-random-model",
+        "--cpu",
+        "--dataset",
+        DATASET,
+        "--reward-url",
+        url,
+        "--num-generations",
+        "4",
+        "--per-device-train-batch-size",
+        "8",
+        "--max-completion-length",
+        "12",
+        "--max-steps",
+        str(steps),
+        "--learning-rate",
+        "1e-3",
+        "--output-dir",
+        str(out),
+        "--reward-retries",
+        "1",
+        "--reward-timeout",
+        "30",
+        *extra,
     ]
 
 
@@ -81,7 +100,9 @@ def test_server_killed_mid_run_gives_none_then_rewards_return(tmp_path):
     assert events == ["killed", "restarted"]
     assert trainer.state.global_step == 3
     before, during, after = step_logs(trainer.state.log_history)
-    assert math.isfinite(before[f"rewards/{NAME}/mean"]) and before[f"rewards/{NAME}/unscored"] == 0.0
+    assert (
+        math.isfinite(before[f"rewards/{NAME}/mean"]) and before[f"rewards/{NAME}/unscored"] == 0.0
+    )
     # No reward at all, rather than a 0.0 the policy would learn from.
     assert during[f"rewards/{NAME}/unscored"] == 1.0
     mean = during[f"rewards/{NAME}/mean"]  # NaN, which the trainer's log history stores as None

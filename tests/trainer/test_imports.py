@@ -8,8 +8,15 @@ import sys
 
 import trainer_client
 
-MODULES = ["trainer_client", "trainer_client.trl", "trainer_client.openrlhf", "trainer_client.verl",
-           "trainer_client.env", "trainer_client.train_grpo", "trainer_client.tiny_model"]
+MODULES = [
+    "trainer_client",
+    "trainer_client.trl",
+    "trainer_client.openrlhf",
+    "trainer_client.verl",
+    "trainer_client.env",
+    "trainer_client.train_grpo",
+    "trainer_client.tiny_model",
+]
 FORBIDDEN = ("fastapi", "starlette", "uvicorn", "torch", "trl", "transformers", "datasets")
 
 
@@ -30,4 +37,6 @@ def test_importing_the_client_pulls_in_no_server_and_no_framework():
 def test_public_names():
     for name in trainer_client.__all__:
         assert getattr(trainer_client, name) is not None
-    assert {"RewardClient", "AsyncRewardClient", "ServerReward", "AsyncServerReward"} <= set(trainer_client.__all__)
+    assert {"RewardClient", "AsyncRewardClient", "ServerReward", "AsyncServerReward"} <= set(
+        trainer_client.__all__
+    )

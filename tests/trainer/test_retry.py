@@ -53,7 +53,11 @@ def test_parse_retry_after_forms():
 
 def test_normalise_urls():
     assert normalise_urls("http://a:1/, http://b:2") == ["http://a:1", "http://b:2"]
-    assert normalise_urls(["http://a:1", "https://b,http://c"]) == ["http://a:1", "https://b", "http://c"]
+    assert normalise_urls(["http://a:1", "https://b,http://c"]) == [
+        "http://a:1",
+        "https://b",
+        "http://c",
+    ]
     with pytest.raises(ValueError):
         normalise_urls(" , ")
     with pytest.raises(ValueError):

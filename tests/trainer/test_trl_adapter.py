@@ -53,17 +53,32 @@ def test_rollout_groups_split_partial_and_repeated_prompts():
 
 def test_completion_and_prompt_text():
     assert completion_text("plain") == "plain"
-    assert completion_text([{"role": "assistant", "content": "<think>a</think> b"}]) == "<think>a</think> b"
-    parts = [{"role": "assistant", "content": [{"type": "text", "text": "<think>"}, {"type": "text", "text": "x"}]},
-             {"role": "tool", "content": "ignored"}]
+    assert (
+        completion_text([{"role": "assistant", "content": "<think>a</think> b"}])
+        == "<think>a</think> b"
+    )
+    parts = [
+        {
+            "role": "assistant",
+            "content": [{"type": "text", "text": "<think>"}, {"type": "text", "text": "x"}],
+        },
+        {"role": "tool", "content": "ignored"},
+    ]
     assert completion_text(parts) == "<think>x"
-    assert prompt_text([{"role": "system", "content": "s"}, {"role": "user", "content": "q?"}]) == "q?"
+    assert (
+        prompt_text([{"role": "system", "content": "s"}, {"role": "user", "content": "q?"}]) == "q?"
+    )
     assert prompt_text("p") == "p"
 
 
 def test_columns_map_onto_items_with_defaults():
-    reward = ServerReward("http://127.0.0.1:1", column_map={"solution": "answer"}, target_lang="en",
-                          format={"answer_tags": True}, preset="r1")
+    reward = ServerReward(
+        "http://127.0.0.1:1",
+        column_map={"solution": "answer"},
+        target_lang="en",
+        format={"answer_tags": True},
+        preset="r1",
+    )
     items = reward.build_items(
         ["p1", "p2", "p3"],
         ["c1", [{"role": "assistant", "content": "c2"}], "c3"],
@@ -76,9 +91,20 @@ def test_columns_map_onto_items_with_defaults():
             "environments": None,
         },
     )
-    assert items[0] == {"completion": "c1", "answer": "42", "task": "math", "target_lang": "en",
-                        "format": {"answer_tags": True}, "weights": {"format": 0.5}, "preset": "r1"}
-    assert items[1]["completion"] == "c2" and items[1]["target_lang"] == "zh" and items[1]["task"] == "math"
+    assert items[0] == {
+        "completion": "c1",
+        "answer": "42",
+        "task": "math",
+        "target_lang": "en",
+        "format": {"answer_tags": True},
+        "weights": {"format": 0.5},
+        "preset": "r1",
+    }
+    assert (
+        items[1]["completion"] == "c2"
+        and items[1]["target_lang"] == "zh"
+        and items[1]["task"] == "math"
+    )
     assert items[2]["task"] == "code" and items[2]["code"]["tests"][0]["output"] == "1"
     assert "prompt" not in items[0] and "unrelated" not in items[0]
     explicit = ServerReward("http://127.0.0.1:1", task="none", send_prompt=True)
@@ -93,8 +119,15 @@ def test_one_request_per_group_and_trl_shaped_output():
         assert reward.__name__ == "rm"
         prompts = ["p"] * 4 + ["q"] * 4
         completions = ["a", "bb", "FAIL", "dddd", "e", "ff", "ggg", "hhhh"]
-        out = reward(prompts=prompts, completions=completions, completion_ids=[[1]] * 8, trainer_state=None,
-                     log_metric=metrics.log_metric, log_extra=metrics.log_extra, answer=["1"] * 8)
+        out = reward(
+            prompts=prompts,
+            completions=completions,
+            completion_ids=[[1]] * 8,
+            trainer_state=None,
+            log_metric=metrics.log_metric,
+            log_extra=metrics.log_extra,
+            answer=["1"] * 8,
+        )
     assert out == [1.0, 2.0, None, 4.0, 1.0, 2.0, 3.0, 4.0]
     assert sorted(len(s.body["items"]) for s in script.score_requests()) == [4, 4]
     assert metrics.metrics["rewards/rm/unscored"] == [1 / 8]
@@ -106,14 +139,16 @@ def test_one_request_per_group_and_trl_shaped_output():
 
 
 def test_a_dead_server_gives_none_for_its_groups_only():
-    with scripted_server(Script().then((500,), (500,))) as (url, script):
+    with scripted_server(Script().then((500,), (500,))) as (url, _):
         reward = ServerReward(url, num_generations=2, retry=FAST, max_concurrency=1)
         out = reward(prompts=["p", "p", "q", "q"], completions=["a", "b", "cc", "dd"])
     # The first group's two attempts met the scripted 500s; the second group was fine.
     assert out == [None, None, 2.0, 2.0]
     dead = ServerReward(closed_port_url(), retry=FAST)
     metrics = Metrics()
-    assert dead(prompts=["p"] * 3, completions=["a"] * 3, log_metric=metrics.log_metric) == [None] * 3
+    assert (
+        dead(prompts=["p"] * 3, completions=["a"] * 3, log_metric=metrics.log_metric) == [None] * 3
+    )
     assert metrics.metrics["rewards/server_reward/unscored"] == [1.0]
 
 
@@ -122,8 +157,13 @@ def test_async_variant_is_a_coroutine_function_with_the_same_results():
         reward = AsyncServerReward(url, num_generations=2, name="rm_async")
         assert inspect.iscoroutinefunction(reward.__call__)
         metrics = Metrics()
-        out = asyncio.run(reward(prompts=["p", "p", "q", "q"], completions=["a", "FAIL", "ccc", "d"],
-                                 log_metric=metrics.log_metric))
+        out = asyncio.run(
+            reward(
+                prompts=["p", "p", "q", "q"],
+                completions=["a", "FAIL", "ccc", "d"],
+                log_metric=metrics.log_metric,
+            )
+        )
     assert out == [1.0, None, 3.0, 1.0]
     assert len(script.score_requests()) == 2
     assert metrics.metrics["rewards/rm_async/unscored"] == [0.25]
