@@ -266,7 +266,7 @@ class RewardClient(_Base):
                 with self._slots:
                     response = self._http.request(method, url + path, json=json)
                 body = _check(response)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 reason = f"{url}: {type(exc).__name__}: {exc}"
                 self.endpoints.failed(url, self.retry.delay(attempt, None, self._rng))
                 continue
@@ -364,7 +364,7 @@ class RewardClient(_Base):
             try:
                 if self._http.get(url + "/readyz").status_code == 200:
                     return True
-            except httpx.TransportError:
+            except httpx.RequestError:
                 continue
         return False
 
@@ -421,7 +421,7 @@ class AsyncRewardClient(_Base):
                 async with slots:
                     response = await http.request(method, url + path, json=json)
                 body = _check(response)
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:
                 reason = f"{url}: {type(exc).__name__}: {exc}"
                 self.endpoints.failed(url, self.retry.delay(attempt, None, self._rng))
                 continue
