@@ -9,11 +9,14 @@ Its protocol has no "no reward": an item we could not score gets ``failed_reward
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from pydantic import ValidationError
 
 from .schemas import OpenRLHFRequest, OpenRLHFResponse, ScoreItem, ScoreResult
+
+log = logging.getLogger(__name__)
 
 
 class LabelError(ValueError):
@@ -67,23 +70,30 @@ def to_items(req: OpenRLHFRequest) -> list[ScoreItem | str]:
 
 
 def to_response(results: list[ScoreResult | str], failed_reward: float) -> OpenRLHFResponse:
+    """Rewards, 0/1-style scores and per-sample numeric logs with the same keys every time.
+
+    OpenRLHF turns ``extra_logs`` values into tensors and may batch samples from many
+    requests, so every key is always present and every value is a list of floats aligned
+    with the samples (failure texts go to the server log, not here). ``scores`` is the
+    accuracy when there is one (its dynamic filter expects a 0-1 value), else the reward.
+    """
     rewards: list[float] = []
-    failed = 0
-    sums: dict[str, list[float]] = {"accuracy": [], "format": [], "language": []}
+    scores: list[float] = []
+    logs: dict[str, list[float]] = {"accuracy": [], "format": [], "language": [], "scored": []}
     for r in results:
         if isinstance(r, str) or r.reward is None:
-            failed += 1
+            message = r if isinstance(r, str) else (r.error.message if r.error else r.status)
+            log.warning("openrlhf sample not scored: %s", message)
             rewards.append(failed_reward)
+            scores.append(failed_reward)
+            for name in ("accuracy", "format", "language"):
+                logs[name].append(0.0)
+            logs["scored"].append(0.0)
             continue
         rewards.append(r.reward)
-        for name, values in sums.items():
+        scores.append(r.scores.accuracy if r.scores.accuracy is not None else r.reward)
+        for name in ("accuracy", "format", "language"):
             value = getattr(r.scores, name)
-            if value is not None:
-                values.append(value)
-    logs: dict[str, Any] = {f"{k}_mean": sum(v) / len(v) for k, v in sums.items() if v}
-    logs["reward_failed"] = failed
-    errors = [r if isinstance(r, str) else r.error.message for r in results
-              if isinstance(r, str) or (r.reward is None and r.error is not None)]
-    if errors:
-        logs["errors"] = errors[:5]
-    return OpenRLHFResponse(rewards=rewards, scores=list(rewards), extra_logs=logs)
+            logs[name].append(0.0 if value is None else float(value))
+        logs["scored"].append(1.0)
+    return OpenRLHFResponse(rewards=rewards, scores=scores, extra_logs=logs)

@@ -1,7 +1,11 @@
 # Sourced by serve.sh and test.sh: make .venv and install the project with the given
-# extras, once per change of pyproject.toml.  Usage: ensure_venv "dev,trl"
+# extras, once per change of pyproject.toml.  Usage: ensure_venv "dev,trl" [PRE-INSTALL...]
+# PRE-INSTALL requirements go in first (e.g. a CPU torch wheel, so the trl extra does not
+# pull a multi-GB CUDA build onto a CPU-only test machine).
 ensure_venv() {
   local extras="$1"
+  shift
+  local pre=("$@")
   local py="${PYTHON:-}"
   if [ -z "$py" ]; then
     for candidate in python3.11 python3.12 python3; do
@@ -16,6 +20,9 @@ ensure_venv() {
   if [ ! -f "$stamp" ]; then
     echo "==> installing reward-server[${extras}] into .venv" >&2
     .venv/bin/pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+    if [ ${#pre[@]} -gt 0 ]; then
+      .venv/bin/pip install --quiet "${pre[@]}"
+    fi
     if [ -n "$extras" ]; then
       .venv/bin/pip install --quiet -e ".[${extras}]"
     else

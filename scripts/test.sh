@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Run the whole test suite. Installs what it needs (.venv with the dev and trl extras),
+# Run the whole test suite. Installs what it needs (.venv with the dev and trl extras;
+# torch is the CPU build, override with TORCH_REQUIREMENT),
 # starts the Docker engine and builds the sandbox image: the Docker tests are real tests
 # and are never skipped.  Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-ensure_venv "dev,trl"
+ensure_venv "dev,trl" "${TORCH_REQUIREMENT:-torch==2.13.0}"
 bash scripts/docker-engine.sh
 .venv/bin/reward-server sandbox build >&2
 exec .venv/bin/python -m pytest "$@"

@@ -87,20 +87,22 @@ def test_server_reward_on_the_real_server(url):
 def test_openrlhf_endpoint_one_many_and_empty(url):
     with RewardClient(url) as client:
         one = client.openrlhf([PROMPT + GOOD], [PROMPT], ["4"])
-        assert one.rewards == [2.0] and one.scores == [2.0]
-        assert one.extra_logs["reward_failed"] == 0
+        assert one.rewards == [2.0] and one.scores == [1.0]  # scores: the 0-1 accuracy
+        assert one.extra_logs == {"accuracy": [1.0], "format": [1.0], "language": [0.0], "scored": [1.0]}
         many = client.openrlhf(
             [PROMPT + GOOD, PROMPT + WRONG, PROMPT + GOOD, PROMPT + GOOD],
             [PROMPT] * 4,
             ["4", "4", json.dumps({"task": "none"}), {"task": "math", "answer": "\\frac{8}{2}"}],
         )
         assert many.rewards == [2.0, 1.0, 1.0, 2.0]
+        assert many.scores == [1.0, 0.0, 1.0, 1.0]  # no accuracy: the reward
         empty = client.openrlhf([], [], [])
         assert (empty.rewards, empty.scores) == ([], [])
         broken = client.openrlhf(
             [PROMPT + GOOD, PROMPT + GOOD], [PROMPT] * 2, ["4", ["not", "a", "label"]]
         )
-        assert broken.rewards == [2.0, 0.0] and broken.extra_logs["reward_failed"] == 1
+        assert broken.rewards == [2.0, 0.0] and broken.extra_logs["scored"] == [1.0, 0.0]
+        assert set(broken.extra_logs) == set(one.extra_logs) == set(empty.extra_logs)
 
 
 def load_example():
