@@ -37,18 +37,26 @@ class Outcome:
         return cls(score=float(score), details=details)
 
     @classmethod
-    def invalid(cls, message: str, error_type: str = "invalid_reference", **details: Any) -> "Outcome":
+    def invalid(
+        cls, message: str, error_type: str = "invalid_reference", **details: Any
+    ) -> "Outcome":
         """The reference (gold answer, tests) is unusable: no reward either way."""
         return cls(None, "invalid", details, error_type, message, False)
 
     @classmethod
     def error(
-        cls, message: str, error_type: str = "verifier_error", retryable: bool = True, **details: Any
+        cls,
+        message: str,
+        error_type: str = "verifier_error",
+        retryable: bool = True,
+        **details: Any,
     ) -> "Outcome":
         """Our fault or the infrastructure's; never scored as a wrong answer."""
         return cls(None, "error", details, error_type, message, retryable)
 
     @classmethod
-    def timeout(cls, message: str, error_type: str = "deadline_exceeded", **details: Any) -> "Outcome":
+    def timeout(
+        cls, message: str, error_type: str = "deadline_exceeded", **details: Any
+    ) -> "Outcome":
         """The verifier ran past its hard deadline and was killed."""
         return cls(None, "timeout", details, error_type, message, False)

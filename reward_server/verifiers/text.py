@@ -14,11 +14,29 @@ from dataclasses import dataclass
 SPECIAL_TOKENS: tuple[str, ...] = tuple(
     sorted(
         {
-            "<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|end_of_text|>", "<|end|>",
-            "<|im_start|>", "</s>", "<eos>", "<end_of_turn>", "<|return|>", "<|eom_id|>",
-            "<｜end▁of▁sentence｜>", "<|end▁of▁sentence|>", "<|endofturn|>",
-            "<|eot|>", "<|END_OF_TURN_TOKEN|>", "<|call|>", "<|user|>", "<|observation|>",
-            "<|pad|>", "<pad>", "<|finetune_right_pad_id|>", "<｜▁pad▁｜>",
+            "<|im_end|>",
+            "<|endoftext|>",
+            "<|eot_id|>",
+            "<|end_of_text|>",
+            "<|end|>",
+            "<|im_start|>",
+            "</s>",
+            "<eos>",
+            "<end_of_turn>",
+            "<|return|>",
+            "<|eom_id|>",
+            "<｜end▁of▁sentence｜>",
+            "<|end▁of▁sentence|>",
+            "<|endofturn|>",
+            "<|eot|>",
+            "<|END_OF_TURN_TOKEN|>",
+            "<|call|>",
+            "<|user|>",
+            "<|observation|>",
+            "<|pad|>",
+            "<pad>",
+            "<|finetune_right_pad_id|>",
+            "<｜▁pad▁｜>",
         },
         key=lambda t: (-len(t), t),  # longest first: no token shadows a longer one
     )
@@ -79,9 +97,9 @@ def split_think(completion: str, *, prefilled: bool = False) -> Parts:
         last = closes[-1]
         before = text[: last.start()]
         first_open = opens[0] if opens and opens[0].start() < last.start() else None
-        reasoning = before[first_open.end():] if first_open else before
-        return Parts(reasoning=reasoning, answer=text[last.end():], has_think=True)
+        reasoning = before[first_open.end() :] if first_open else before
+        return Parts(reasoning=reasoning, answer=text[last.end() :], has_think=True)
     if opens or prefilled:
-        reasoning = text[opens[0].end():] if opens else text
+        reasoning = text[opens[0].end() :] if opens else text
         return Parts(reasoning=reasoning, answer=None, has_think=True)
     return Parts(reasoning=None, answer=text, has_think=False)
