@@ -112,6 +112,7 @@ class DockerSandbox(SandboxBackend):
         self._runner = runner_source()
         self._started = False
         self._closing = False
+        self._wake = asyncio.Event()
         self._last_error: str | None = None
         self.stats = {"jobs": 0, "recycled": 0, "killed": 0, "reaped": 0, "started": 0}
 
@@ -120,6 +121,7 @@ class DockerSandbox(SandboxBackend):
         if self._started:
             return
         self._closing = False
+        self._wake = asyncio.Event()
         try:
             await self._call(self._connect)
             await self._call(self._check_image)
@@ -141,20 +143,22 @@ class DockerSandbox(SandboxBackend):
     async def close(self) -> None:
         self._closing = True
         self._started = False
+        self._wake.set()  # refills waiting to retry give up now
         if self._reaper:
             self._reaper.cancel()
             await asyncio.gather(self._reaper, return_exceptions=True)
             self._reaper = None
-        for task in list(self._refills):
-            task.cancel()
-        await asyncio.gather(*self._refills, return_exceptions=True)
         boxes = list(self._boxes.values())
         self._boxes.clear()
         while not self._idle.empty():
             self._idle.get_nowait()
-        if self._client is not None:
-            await asyncio.gather(*(self._call(self._destroy, box) for box in boxes), return_exceptions=True)
-            await self._call(self._reap, False)
+        if self._client is None:
+            return
+        await asyncio.gather(*(self._call(self._destroy, box) for box in boxes), return_exceptions=True)
+        # A container being created cannot be interrupted: wait for it, then remove it.
+        if self._refills:
+            await asyncio.wait(set(self._refills), timeout=self.config.start_timeout_s + 15)
+        await self._call(self._reap, False)
 
     def ready(self) -> tuple[bool, str]:
         if not self._started:
@@ -307,7 +311,10 @@ class DockerSandbox(SandboxBackend):
             except Exception as exc:  # engine hiccup: keep trying, say so in ready()
                 self._last_error = str(exc)
                 log.error("cannot start a sandbox container: %s", exc)
-                await asyncio.sleep(delay)
+                try:
+                    await asyncio.wait_for(self._wake.wait(), delay)
+                except asyncio.TimeoutError:
+                    pass
                 delay = min(delay * 2, 30.0)
 
     def _destroy(self, box: _Box) -> None:
@@ -335,9 +342,10 @@ class DockerSandbox(SandboxBackend):
         """Remove labelled containers this pool does not track.
 
         Ours (this instance) always go.  Another instance's (same owner, another server
-        process) go once they are no longer running; running ones are left alone unless
+        process) go once they have exited; running ones are left alone unless
         ``reap_foreign_running`` is set, because they most likely belong to a live server
-        (a dead server's containers end themselves: their runner reads EOF).  With that
+        (a dead server's containers end themselves: their runner reads EOF); "created"
+        ones may be about to start.  With that
         setting, start-up removes every untracked container of the owner."""
         found = self._client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={self.config.owner}"})
         removed = 0
@@ -347,7 +355,7 @@ class DockerSandbox(SandboxBackend):
                 continue
             mine = (info.get("Labels") or {}).get(LABEL_INSTANCE) == self.instance
             foreign_ok = at_start and self.config.reap_foreign_running
-            if mine or foreign_ok or info.get("State") != "running":
+            if mine or foreign_ok or info.get("State") in ("exited", "dead"):
                 self._remove(cid)
                 removed += 1
         self.stats["reaped"] += removed

@@ -93,12 +93,14 @@ def sandbox(
     loop.run(backend.start())
     yield backend
     loop.run(backend.close())
-    left = docker_client.containers.list(all=True, filters={"label": f"{LABEL_INSTANCE}={backend.instance}"})
+    left = docker_client.api.containers(all=True, filters={"label": f"{LABEL_INSTANCE}={backend.instance}"})
     assert left == [], f"containers left behind: {left}"
 
 
-def owned_containers(client: docker.DockerClient, owner: str) -> list[Any]:
-    return client.containers.list(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+def owned_containers(client: docker.DockerClient, owner: str) -> list[str]:
+    """Ids of the containers labelled with ``owner`` (any state)."""
+    found = client.api.containers(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+    return [info["Id"] for info in found]
 
 
 class Judge:
