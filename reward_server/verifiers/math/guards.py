@@ -124,8 +124,21 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
 
 
 def _magnitude(node: Any, depth: int, counter: list[int]) -> float:
-    """Upper bound on ``|value|`` of an exponent or factorial argument (``inf`` if huge)."""
+    """Upper bound on ``|value|`` of an exponent or factorial argument (``inf`` if huge).
+
+    Its size is bounded first; a sub-expression of at most a thousand bits is then cheap
+    to evaluate, so we evaluate it (free symbols set to 64, beyond any point we sample)
+    instead of bounding it loosely: ``e^{i\\pi/3}`` must not look like a huge power.
+    """
+    import sympy
+
     bits = _bits(node, depth, counter)
     if bits > 1000:
         return math.inf
-    return 2.0**bits
+    if node.is_Integer or node.is_Rational:
+        return float(abs(node))
+    try:
+        value = node.xreplace({s: sympy.Integer(64) for s in node.free_symbols}) if node.free_symbols else node
+        return float(abs(complex(sympy.N(value, 15))))
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
+        return 2.0 ** bits
