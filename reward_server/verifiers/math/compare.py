@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .parse import _NAME_RE
+from .parse import _NAME_RE, read_value
 from .symbolic import Unparseable, equations_equivalent, scalar_sympy, scalars_equal
 from .values import Choice, Empty, Interval, Items, Matrix, Relation, Scalar, SetUnion, Text, Value
 
@@ -70,7 +70,8 @@ def _unassign(value: Value) -> Value:
     ):
         pairs = [(v.terms[0].text, v.terms[1]) for v in value.items]  # type: ignore[union-attr]
         names = [n for n, _ in pairs]
-        if len(set(names)) == 1:
+        bases = {re.sub(r"_\{?[0-9]+\}?$", "", n) for n in names}
+        if len(set(names)) == 1 or (len(bases) == 1 and all("_" in n for n in names)):
             return Items(tuple(v for _, v in pairs))
         if len(set(names)) == len(names):
             return Items(tuple(v for _, v in sorted(pairs, key=lambda p: p[0])), "(", ")")
@@ -91,7 +92,11 @@ def _equal(gold: Value, answer: Value) -> tuple[bool, str]:
             return gold.words == re.sub(r"\s+", " ", answer.text.lower()).strip(), "text"
         return False, "text expected"
     if isinstance(gold, Choice):
-        return isinstance(answer, Choice) and answer.letter == gold.letter, "choice"
+        if isinstance(answer, Choice):
+            return answer.letter == gold.letter, "choice"
+        if gold.value is not None:
+            return _equal(_unassign(read_value(gold.value, None)), answer)[0], "choice value"
+        return False, "choice expected"
     if isinstance(gold, Empty):
         ok = isinstance(answer, Empty) or (
             isinstance(answer, Items) and answer.is_set and not answer.items
@@ -100,6 +105,8 @@ def _equal(gold: Value, answer: Value) -> tuple[bool, str]:
     if isinstance(gold, Matrix):
         return _matrix(gold, answer)
     if isinstance(gold, Items):
+        if gold.is_bare and gold.items and all(isinstance(v, Relation) and set(v.ops) <= _INEQUALITIES for v in gold.items):
+            return _realsets(gold, answer)  # "x < 1 or x > 2"
         return _items(gold, answer)
     if isinstance(gold, (Interval, SetUnion, Relation)):
         return _realsets(gold, answer)

@@ -97,7 +97,7 @@ def _anchored(region: str) -> str | None:
         pass
     if last is None:
         return None
-    rest = region[last.end():].strip()
+    rest = region[last.end() :].strip()
     line, _, after = rest.partition("\n")
     cut = _sentence_end(line)
     answer, tail = line[:cut], line[cut:] + "\n" + after
@@ -116,8 +116,8 @@ def _sentence_end(line: str) -> int:
         if c == "$" and (i == 0 or line[i - 1] != "\\"):
             in_math = not in_math
         elif c == "." and not in_math:
-            nxt = line[i + 1:].lstrip()
-            if not nxt or (nxt[0].isupper() and line[i + 1:i + 2].isspace()):
+            nxt = line[i + 1 :].lstrip()
+            if not nxt or (nxt[0].isupper() and line[i + 1 : i + 2].isspace()):
                 return i
     return n
 

@@ -307,6 +307,23 @@ def _shorthand_fracs(text: str) -> str:
     return text
 
 
+_TRIG_DEGREE_RE = re.compile(
+    r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*(\()?\s*([+-]?\d+(?:\.\d+)?)\s*"
+    r"\^\s*\{?\s*\\circ\s*\}?\s*(?(2)\))"
+)
+_CIS_RE = re.compile(r"(?<![a-zA-Z\\])cis\s*\(([^()]*)\)")
+
+
+def _trig_degrees(text: str) -> str:
+    """``\\cos 60^\\circ`` → ``\\cos(\\frac{60\\pi}{180})``: inside a trigonometric function a
+    degree sign is a unit to convert, not one to drop; ``cis θ`` is ``e^{iθ}``."""
+    if "\\circ" in text and ("\\" in text or "cis" in text):
+        text = _TRIG_DEGREE_RE.sub(lambda m: f"{m.group(1)}(\\frac{{{m.group(3)}\\pi}}{{180}})", text)
+    if "cis" in text:
+        text = _CIS_RE.sub(lambda m: f"e^{{i({m.group(1)})}}", text)
+    return text
+
+
 def _strip_delimiters(text: str) -> str:
     text = text.replace("$$", " ").replace("\\(", " ").replace("\\)", " ")
     text = _DOLLAR_RE.sub(" ", text).replace("$", " ")
@@ -353,6 +370,7 @@ def normalise(text: str) -> str:
     s = _strip_wrapped_unit(s)
     s = unwrap_commands(s)
     s = _shorthand_fracs(s)
+    s = _trig_degrees(s)
     s = _DEGREE_RE.sub(" ", s)
     s = _PERCENT_RE.sub(" ", s)
     s = re.sub(r"(?<![a-zA-Z])(?:percent|per cent|degrees?|dollars?)(?![a-zA-Z])", " ", s)

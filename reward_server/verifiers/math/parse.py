@@ -39,16 +39,23 @@ _RELATIONS = ("\\le", "\\ge", "\\ne", "\\in", "<", ">", "=")
 _RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
 _APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
 _THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)")
+_CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)(?:\s+(\S.*))?")
 _CHOICE_ANSWER_RE = re.compile(
     r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL
 )
+_SECOND_CHOICE_RE = re.compile(r"\(\s*[A-Ja-j]\s*\)|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])|(?<![a-zA-Z\\])[A-E](?![a-zA-Z])")
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
 _NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
-_EMPTY_FORMS = {"\\emptyset", "\\{\\}", "\\{ \\}", "{}", "empty set", "the empty set"}
-_REALS_FORMS = {"\\mathbb{R}", "\\mathbb R", "\\R", "\\Reals", "R"}
+_EMPTY_FORMS = {
+    "\\emptyset", "\\{\\}", "\\{ \\}", "{}", "empty set", "the empty set", "no solution",
+    "no solutions", "no real solution", "no real solutions", "there are no solutions",
+}
+_REALS_FORMS = {
+    "\\mathbb{R}", "\\mathbb R", "\\R", "\\Reals", "R", "all real numbers", "all reals",
+    "real numbers", "all real x", "x \\in \\mathbb{R}",
+}
 
 
 class Unreadable(ValueError):
@@ -168,16 +175,17 @@ def _read(text: str, like: Value | None) -> Value:
     choice = _read_choice(text, like)
     if choice is not None:
         return choice
+    lowered = text.lower().rstrip(".")
+    if text in _EMPTY_FORMS or lowered in _EMPTY_FORMS:
+        return Empty()
+    if text in _REALS_FORMS or lowered in _REALS_FORMS:
+        return Interval(Scalar("-\\infty"), Scalar("\\infty"), True, True)
     if (
         isinstance(like, Text)
         or (like is None and is_prose(text))
         or (like is not None and is_prose(text) and not re.search(r"\d", text))
     ):
         return Text(_words(text))
-    if text in _EMPTY_FORMS:
-        return Empty()
-    if text in _REALS_FORMS:
-        return Interval(Scalar("-\\infty"), Scalar("\\infty"), True, True)
     approx = _APPROX_RE.search(text)
     if approx and _depth_at(text, approx.start()) == 0:
         text = text[: approx.start()].strip()
@@ -217,10 +225,12 @@ def _read(text: str, like: Value | None) -> Value:
 def _read_choice(text: str, like: Value | None) -> Choice | None:
     if like is None:
         m = _CHOICE_GOLD_RE.fullmatch(text)
-        return Choice((m.group(1) or m.group(2)).upper()) if m else None
+        return Choice((m.group(1) or m.group(2)).upper(), m.group(3)) if m else None
     if isinstance(like, Choice):
         m = _CHOICE_ANSWER_RE.fullmatch(text)
-        return Choice(m.group(1).upper()) if m else None
+        if m is None or _SECOND_CHOICE_RE.search(text, m.end(1) + 1):
+            return None  # "(A) or (B)" is a hedge, read as a list
+        return Choice(m.group(1).upper())
     return None
 
 

@@ -45,9 +45,11 @@ class Text:
 
 @dataclass(frozen=True)
 class Choice:
-    """A multiple-choice letter."""
+    """A multiple-choice letter; ``value`` is the option's text when the gold gives it
+    (``(A) 12``), so that answering the option's value is also right."""
 
     letter: str
+    value: str | None = None
 
 
 @dataclass(frozen=True)
