@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from collections.abc import Callable
 
 CHECKERS = ("tokens", "exact", "lines", "case_insensitive", "float")
@@ -65,8 +66,10 @@ def _token_close(got: str, want: str, tolerance: float) -> bool:
     if not (_NUMBER.fullmatch(got) and _NUMBER.fullmatch(want)):
         return False
     a, b = float(got), float(want)
-    if math.isinf(a) or math.isinf(b):  # 1e999: only an equal infinity matches
-        return a == b
+    if math.isinf(a) or math.isinf(b):  # past float range (1e400): exact decimals decide
+        big_a, big_b = Decimal(got), Decimal(want)
+        big_diff = abs(big_a - big_b)
+        return big_diff <= Decimal(tolerance) or big_diff <= Decimal(tolerance) * abs(big_b)
     diff = abs(a - b)
     return diff <= tolerance or diff <= tolerance * abs(b)
 

@@ -115,7 +115,8 @@ def ensure_image(
     mirror: str | None = None,
     log: Log | None = None,
 ) -> str:
-    """Build the sandbox image ``tag`` unless one with the same recipe exists; return its id.
+    """Build the sandbox image ``tag`` unless a current one with these languages (or more)
+    exists; return its id.
 
     ``method``: ``"debootstrap"`` (air-gapped, needs root and ``debootstrap``),
     ``"dockerfile"`` (needs ``debian:bookworm-slim`` locally or a registry), or ``"auto"``:
@@ -126,8 +127,11 @@ def ensure_image(
     log = log or (lambda _msg: None)
     client = client or docker.from_env()
     want = recipe_hash(langs)
-    if not force and image_recipe(client, tag) == want:
-        log(f"image {tag} is up to date (recipe {want})")
+    have = image_languages(client, tag)
+    # Reuse an image of the current recipe that carries at least the languages asked for,
+    # so a build with more languages is not undone by a caller that needs fewer.
+    if not force and have and image_recipe(client, tag) == recipe_hash(have) and set(langs) <= set(have):
+        log(f"image {tag} is up to date (recipe {recipe_hash(have)}, languages {', '.join(have)})")
         return client.images.get(tag).id
     chosen = _choose_method(client, method)
     labels = {LABEL_RECIPE: want, LABEL_LANGUAGES: ",".join(langs), LABEL_METHOD: chosen}

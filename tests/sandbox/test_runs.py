@@ -168,3 +168,11 @@ def test_limits_are_clamped_to_the_pool_maximum(loop, sandbox):
     job = Job("python", "print(1)", [TestCase("")], limits=Limits(time_s=10_000, memory_mb=10**6))
     result = loop.run(sandbox.run(job))
     assert result.runs[0].verdict is Verdict.OK
+
+
+def test_assert_mode_in_a_fresh_interpreter(loop, sandbox):
+    test_code = "def check(candidate):\n    assert candidate(3) == 9\n"
+    for source, accepted in [("def f(x):\n    return x * x", True), ("import sys\ndef f(x):\n    return x\nsys.exit(0)", False)]:
+        job = Job("python", source, test_code=test_code, entry_point="f", marker="m" * 32, python_mode="exec")
+        run = loop.run(sandbox.run(job)).runs[0]
+        assert (run.verdict is Verdict.OK and run.harness == "m" * 32) is accepted
