@@ -32,14 +32,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CASES = [json.loads(x) for x in (ROOT / "tests/data/math_cases.jsonl").read_text().splitlines() if x]
+CASES = [
+    json.loads(x) for x in (ROOT / "tests/data/math_cases.jsonl").read_text().splitlines() if x
+]
 
 
 def ours() -> Callable[[dict], float | None]:
     from reward_server.verifiers.math import check_math
 
     def run(case: dict) -> float | None:
-        return check_math(case["completion"], case["gold"], prefilled=case.get("prefilled", False)).score
+        return check_math(
+            case["completion"], case["gold"], prefilled=case.get("prefilled", False)
+        ).score
 
     return run
 
@@ -101,8 +105,10 @@ def summary(name: str, cases: list[dict], scores: list, times: list[float]) -> d
         "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] * 1e3,
         "total_s": sum(times),
     }
-    print(f"{name:12} accuracy {stats['accuracy'] * 100:6.2f} %  false positives {stats['false_positives']:3d}  "
-          f"median {stats['median_ms']:7.2f} ms  p95 {stats['p95_ms']:8.2f} ms  total {stats['total_s']:7.2f} s")
+    print(
+        f"{name:12} accuracy {stats['accuracy'] * 100:6.2f} %  false positives {stats['false_positives']:3d}  "
+        f"median {stats['median_ms']:7.2f} ms  p95 {stats['p95_ms']:8.2f} ms  total {stats['total_s']:7.2f} s"
+    )
     return stats
 
 
@@ -117,11 +123,15 @@ def cold_start(which: str, completion: str, gold: str) -> float:
         f"run({{'completion': {completion!r}, 'gold': {gold!r}}})\n"
         "print(time.perf_counter() - t)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def measure(runners: dict[str, Callable], cases: list[dict], passes: int) -> dict[str, tuple[list, list]]:
+def measure(
+    runners: dict[str, Callable], cases: list[dict], passes: int
+) -> dict[str, tuple[list, list]]:
     results: dict[str, tuple[list, list]] = {name: ([], []) for name in runners}
     for _ in range(passes):
         clear_caches()
@@ -149,8 +159,10 @@ def main() -> None:
     results = measure(runners, CASES, args.passes)
     stats = {name: summary(name, CASES * args.passes, *results[name]) for name in runners}
     o, m = stats["ours"], stats["math-verify"]
-    print(f"\nratio ours / math-verify: total {o['total_s'] / m['total_s']:.3f}  "
-          f"median {o['median_ms'] / m['median_ms']:.3f}  p95 {o['p95_ms'] / m['p95_ms']:.3f}   (target <= 0.5)")
+    print(
+        f"\nratio ours / math-verify: total {o['total_s'] / m['total_s']:.3f}  "
+        f"median {o['median_ms'] / m['median_ms']:.3f}  p95 {o['p95_ms'] / m['p95_ms']:.3f}   (target <= 0.5)"
+    )
     wrong = [c["name"] for c, s in zip(CASES, results["ours"][0]) if not correct(c, s)]
     fps = [c["name"] for c, s in zip(CASES, results["math-verify"][0]) if false_positive(c, s)]
     print(f"our misses: {wrong or 'none'}")
@@ -163,10 +175,14 @@ def main() -> None:
                 golds.setdefault(case["gold"], []).append(case)
         group_cases = [group[k % len(group)] for group in golds.values() for k in range(args.group)]
         results = measure(runners, group_cases, 1)
-        print(f"\nGRPO groups: {len(golds)} golds x {args.group} completions each ({len(group_cases)} calls)")
+        print(
+            f"\nGRPO groups: {len(golds)} golds x {args.group} completions each ({len(group_cases)} calls)"
+        )
         g = {name: summary(name, group_cases, *results[name]) for name in runners}
-        print(f"ratio ours / math-verify: total {g['ours']['total_s'] / g['math-verify']['total_s']:.3f}  "
-              f"median {g['ours']['median_ms'] / g['math-verify']['median_ms']:.3f}")
+        print(
+            f"ratio ours / math-verify: total {g['ours']['total_s'] / g['math-verify']['total_s']:.3f}  "
+            f"median {g['ours']['median_ms'] / g['math-verify']['median_ms']:.3f}"
+        )
 
     print("\ncold start (first call in a fresh interpreter, imports included):")
     for label, completion, gold in (

@@ -15,10 +15,45 @@ CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").spl
 
 # Every category of the policy, by the name prefix its cases carry.
 CATEGORIES = (
-    "think", "box", "anchor", "no_anchor", "bare", "int", "bigint", "rational", "dec", "repeat",
-    "thousands", "money", "units", "pct", "deg", "leftright", "frac", "mixed", "sci", "words",
-    "empty", "inf", "base", "mc", "text", "set", "tuple", "interval", "ineq", "assign",
-    "equation", "matrix", "complex", "pm", "expr", "gold", "guard", "real", "neg",
+    "think",
+    "box",
+    "anchor",
+    "no_anchor",
+    "bare",
+    "int",
+    "bigint",
+    "rational",
+    "dec",
+    "repeat",
+    "thousands",
+    "money",
+    "units",
+    "pct",
+    "deg",
+    "leftright",
+    "frac",
+    "mixed",
+    "sci",
+    "words",
+    "empty",
+    "inf",
+    "base",
+    "mc",
+    "text",
+    "set",
+    "tuple",
+    "interval",
+    "ineq",
+    "assign",
+    "equation",
+    "matrix",
+    "complex",
+    "pm",
+    "expr",
+    "gold",
+    "guard",
+    "real",
+    "neg",
 )
 
 
@@ -62,5 +97,7 @@ def test_details_are_plain_data_and_describe_the_decision() -> None:
     assert outcome.details["reason"]
     json.dumps(outcome.details)  # JSON-encodable as is
     for case in CASES:
-        details = check_math(case["completion"], case["gold"], prefilled=case.get("prefilled", False)).details
+        details = check_math(
+            case["completion"], case["gold"], prefilled=case.get("prefilled", False)
+        ).details
         assert json.loads(json.dumps(details)) == details, case["name"]

@@ -12,11 +12,18 @@ from reward_server.verifiers.math import check_math
 from reward_server.verifiers.math.extract import extract_answer, find_boxes
 from reward_server.verifiers.math.guards import check_text, check_tree
 from reward_server.verifiers.math.latex import LatexError, parse_expression
-from reward_server.verifiers.math.normalise import is_prose, normalise, words_to_number
-from reward_server.verifiers.math.numbers import read_literal
+from reward_server.verifiers.math.normalise import is_prose, normalise
+from reward_server.verifiers.math.numbers import read_literal, words_to_number
 from reward_server.verifiers.math.parse import _read_gold_cached, read_gold, read_value
 from reward_server.verifiers.math.symbolic import scalars_equal, to_sympy
-from reward_server.verifiers.math.values import GuardTripped, Interval, Items, Relation, Scalar, Text
+from reward_server.verifiers.math.values import (
+    GuardTripped,
+    Interval,
+    Items,
+    Relation,
+    Scalar,
+    Text,
+)
 
 # --- extraction ---------------------------------------------------------------------------
 
@@ -45,7 +52,9 @@ def test_extraction_methods_and_reasons() -> None:
     assert hedge.hedged and hedge.answers == ("3", "4")
     same = extract_answer("\\boxed{3}. Again: \\boxed{ 3 }")
     assert not same.hedged and same.answers == ("3",)
-    assert extract_answer("The final answer is $\\frac{1}{2}$. I hope it is correct.").answers == ("\\frac{1}{2}",)
+    assert extract_answer("The final answer is $\\frac{1}{2}$. I hope it is correct.").answers == (
+        "\\frac{1}{2}",
+    )
     assert extract_answer("**Final Answer**\n\n$24$").method == "anchored phrase"
     assert extract_answer("The answer is 5. Then 2 + 3 = 5 again.").answers == ()
     assert extract_answer("so we get 5").answers == ()
@@ -158,7 +167,9 @@ def test_tree_guard_lets_ordinary_values_through(text: str) -> None:
     check_tree(parse_expression(text))
 
 
-@pytest.mark.parametrize("text", ["(" * 20 + "1" + ")" * 20, "x" * 700, "\\sum_{i=1}^{n} i", "\\binom{100000}{5}"])
+@pytest.mark.parametrize(
+    "text", ["(" * 20 + "1" + ")" * 20, "x" * 700, "\\sum_{i=1}^{n} i", "\\binom{100000}{5}"]
+)
 def test_text_guard(text: str) -> None:
     with pytest.raises(GuardTripped):
         check_text(text)

@@ -32,7 +32,7 @@ def _serve(conn: Any) -> None:
         try:
             outcome = check_math(completion, gold, prefilled=prefilled)
             conn.send(("ok", outcome.score, outcome.status, outcome.details, outcome.error_type))
-        except BaseException as exc:  # the property under test is that this never happens
+        except BaseException as exc:  # noqa: BLE001 - the property under test: never happens
             conn.send(("raised", repr(exc), None, None, None))
 
 
@@ -49,13 +49,17 @@ class Worker:
         self.proc.start()
         child.close()
 
-    def score(self, completion: str, gold: str, prefilled: bool = False, timeout: float = HANG_S) -> tuple:
+    def score(
+        self, completion: str, gold: str, prefilled: bool = False, timeout: float = HANG_S
+    ) -> tuple:
         self.conn.send((completion, gold, prefilled))
         if not self.conn.poll(timeout):
             self.proc.kill()
             self.proc.join()
             self._start()
-            raise AssertionError(f"check_math did not answer within {timeout} s: {completion[:80]!r} / {gold[:80]!r}")
+            raise AssertionError(
+                f"check_math did not answer within {timeout} s: {completion[:80]!r} / {gold[:80]!r}"
+            )
         return self.conn.recv()
 
     def close(self) -> None:
@@ -84,13 +88,33 @@ def _check_answer(result: tuple) -> None:
 # --- pathological inputs ---------------------------------------------------------------
 
 HUGE = [
-    "9^{9^{9}}", "2^{10^9}", "10!!!!!!", "9^{9^{9}}!", "\\sqrt{9^{9^{9}}}", "(x+1)^{1000000}",
-    "x^{2^{100}}", "e^{e^{e^{100}}}", "\\sin(10^{10^{10}})", "10^{10^{10}} - 10^{10^{10}}",
-    "\\binom{100000}{50000}", "\\binom{10^{9}}{5}", "1" * 5000, "(" * 200 + "1" + ")" * 200,
-    "{" * 500 + "1" + "}" * 500, "\\frac{1}{" * 60 + "2" + "}" * 60, "\\sqrt{" * 80 + "2" + "}" * 80,
-    "2^{2^{2^{2^{2^{2}}}}}", "\\sum_{i=1}^{10^{9}} i", "\\prod_{k=1}^{10^9} k", "-" * 2000 + "1",
-    "+".join(["x"] * 3000), ",".join(str(i) for i in range(3000)), "\\{" * 100 + "1" + "\\}" * 100,
-    "1/" * 1000 + "1", "x^" * 500 + "2", "\\left(" * 100 + "1" + "\\right)" * 100,
+    "9^{9^{9}}",
+    "2^{10^9}",
+    "10!!!!!!",
+    "9^{9^{9}}!",
+    "\\sqrt{9^{9^{9}}}",
+    "(x+1)^{1000000}",
+    "x^{2^{100}}",
+    "e^{e^{e^{100}}}",
+    "\\sin(10^{10^{10}})",
+    "10^{10^{10}} - 10^{10^{10}}",
+    "\\binom{100000}{50000}",
+    "\\binom{10^{9}}{5}",
+    "1" * 5000,
+    "(" * 200 + "1" + ")" * 200,
+    "{" * 500 + "1" + "}" * 500,
+    "\\frac{1}{" * 60 + "2" + "}" * 60,
+    "\\sqrt{" * 80 + "2" + "}" * 80,
+    "2^{2^{2^{2^{2^{2}}}}}",
+    "\\sum_{i=1}^{10^{9}} i",
+    "\\prod_{k=1}^{10^9} k",
+    "-" * 2000 + "1",
+    "+".join(["x"] * 3000),
+    ",".join(str(i) for i in range(3000)),
+    "\\{" * 100 + "1" + "\\}" * 100,
+    "1/" * 1000 + "1",
+    "x^" * 500 + "2",
+    "\\left(" * 100 + "1" + "\\right)" * 100,
 ]
 
 
@@ -115,7 +139,7 @@ def test_tower_answer_scores_zero_with_guard_reason(worker: Worker) -> None:
 
 
 def test_pathological_gold_is_invalid_not_scored(worker: Worker) -> None:
-    kind, score, status, details, error_type = worker.score("\\boxed{5}", "2^{10^{9}}")
+    kind, score, status, _, error_type = worker.score("\\boxed{5}", "2^{10^{9}}")
     assert (kind, score, status, error_type) == ("ok", None, "invalid", "gold_too_complex")
 
 
@@ -145,19 +169,106 @@ def test_100kb_completion_answers_quickly(worker: Worker, completion: str) -> No
 # --- properties ---------------------------------------------------------------------------
 
 TOKENS = [
-    "0", "1", "2", "3", "7", "9", "12", "0.5", "x", "y", "n", "i", "e", "\\pi", "+", "-", "\\cdot",
-    "/", "^", "_", "!", "(", ")", "[", "]", "\\{", "\\}", "{", "}", ",", ";", ".", "=", "<", ">",
-    "\\le", "\\ge", "\\frac", "\\dfrac", "\\sqrt", "\\boxed{", "\\fbox{", "\\text{", "\\infty",
-    "\\cup", "\\pm", "\\%", "$", " ", "\\left(", "\\right)", "&", "\\\\", "\\begin{pmatrix}",
-    "\\end{pmatrix}", "<think>", "</think>", "\\overline{", "\\times 10^{", "\\binom", "\\sin",
-    "\\log", "or", "and", "The answer is ", "**Answer:** ", "\n", "^\\circ", "_2", "\\emptyset",
-    "(C)", "yes", "three", "1,000", "\\,", "\\approx", "\\in", "\\mathbb{R}", "9^{9^{9}}",
+    "0",
+    "1",
+    "2",
+    "3",
+    "7",
+    "9",
+    "12",
+    "0.5",
+    "x",
+    "y",
+    "n",
+    "i",
+    "e",
+    "\\pi",
+    "+",
+    "-",
+    "\\cdot",
+    "/",
+    "^",
+    "_",
+    "!",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\\{",
+    "\\}",
+    "{",
+    "}",
+    ",",
+    ";",
+    ".",
+    "=",
+    "<",
+    ">",
+    "\\le",
+    "\\ge",
+    "\\frac",
+    "\\dfrac",
+    "\\sqrt",
+    "\\boxed{",
+    "\\fbox{",
+    "\\text{",
+    "\\infty",
+    "\\cup",
+    "\\pm",
+    "\\%",
+    "$",
+    " ",
+    "\\left(",
+    "\\right)",
+    "&",
+    "\\\\",
+    "\\begin{pmatrix}",
+    "\\end{pmatrix}",
+    "<think>",
+    "</think>",
+    "\\overline{",
+    "\\times 10^{",
+    "\\binom",
+    "\\sin",
+    "\\log",
+    "or",
+    "and",
+    "The answer is ",
+    "**Answer:** ",
+    "\n",
+    "^\\circ",
+    "_2",
+    "\\emptyset",
+    "(C)",
+    "yes",
+    "three",
+    "1,000",
+    "\\,",
+    "\\approx",
+    "\\in",
+    "\\mathbb{R}",
+    "9^{9^{9}}",
 ]
 latexish = st.lists(st.sampled_from(TOKENS), max_size=24).map("".join)
 golds = st.one_of(
     latexish,
-    st.sampled_from(["4", "\\frac{1}{2}", "0.5", "x^2+1", "(1,2]", "\\{1,2\\}", "C", "\\text{yes}",
-                     "x \\le 3", "\\pm 2", "3+4i", "\\begin{pmatrix}1\\\\2\\end{pmatrix}", "1011_2"]),
+    st.sampled_from(
+        [
+            "4",
+            "\\frac{1}{2}",
+            "0.5",
+            "x^2+1",
+            "(1,2]",
+            "\\{1,2\\}",
+            "C",
+            "\\text{yes}",
+            "x \\le 3",
+            "\\pm 2",
+            "3+4i",
+            "\\begin{pmatrix}1\\\\2\\end{pmatrix}",
+            "1011_2",
+        ]
+    ),
     st.text(max_size=30),
 )
 completions = st.one_of(
@@ -165,12 +276,16 @@ completions = st.one_of(
     latexish.map(lambda s: f"<think>r</think> The answer is \\boxed{{{s}}}."),
     st.text(max_size=300),
 )
-PROPERTY_SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY_SETTINGS
 @given(completion=completions, gold=golds, prefilled=st.booleans())
-def test_never_raises_always_in_range_and_answers_in_time(worker: Worker, completion: str, gold: str, prefilled: bool) -> None:
+def test_never_raises_always_in_range_and_answers_in_time(
+    worker: Worker, completion: str, gold: str, prefilled: bool
+) -> None:
     _check_answer(worker.score(completion, gold, prefilled))
 
 
@@ -184,7 +299,9 @@ def test_deterministic(worker: Worker, completion: str, gold: str) -> None:
 
 @PROPERTY_SETTINGS
 @given(answer=latexish, gold=golds)
-def test_a_boxed_answer_never_beats_an_unreadable_gold(worker: Worker, answer: str, gold: str) -> None:
+def test_a_boxed_answer_never_beats_an_unreadable_gold(
+    worker: Worker, answer: str, gold: str
+) -> None:
     kind, score, status, _, _ = worker.score(f"\\boxed{{{answer}}}", gold)
     assert kind == "ok"
     if status != "ok":

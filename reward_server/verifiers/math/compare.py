@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from .parse import _NAME_RE, read_value
-from .symbolic import Unparseable, equations_equivalent, scalar_sympy, scalars_equal
+from .symbolic import equations_equivalent, scalar_sympy, scalars_equal
 from .values import Choice, Empty, Interval, Items, Matrix, Relation, Scalar, SetUnion, Text, Value
 
 _INEQUALITIES = {"<", ">", "\\le", "\\ge"}
@@ -105,7 +105,11 @@ def _equal(gold: Value, answer: Value) -> tuple[bool, str]:
     if isinstance(gold, Matrix):
         return _matrix(gold, answer)
     if isinstance(gold, Items):
-        if gold.is_bare and gold.items and all(isinstance(v, Relation) and set(v.ops) <= _INEQUALITIES for v in gold.items):
+        if (
+            gold.is_bare
+            and gold.items
+            and all(isinstance(v, Relation) and set(v.ops) <= _INEQUALITIES for v in gold.items)
+        ):
             return _realsets(gold, answer)  # "x < 1 or x > 2"
         return _items(gold, answer)
     if isinstance(gold, (Interval, SetUnion, Relation)):
@@ -119,9 +123,10 @@ def _items(gold: Items, answer: Value) -> tuple[bool, str]:
     if gold.is_set or gold.is_bare:
         if not isinstance(answer, Items):
             return False, "list expected"
-        if not (answer.is_set or answer.is_bare):
-            if not (gold.is_bare and len(gold.items) >= 3 or answer.open == "[" and gold.is_bare):
-                return False, "unordered list expected"
+        # A bracketed answer is a list only where it cannot be a point or an interval.
+        list_like = answer.is_set or answer.is_bare or (gold.is_bare and len(answer.items) >= 3)
+        if not list_like:
+            return False, "unordered list expected"
         return _unordered(gold.items, answer.items), "unordered"
     # An ordered tuple, or a pair that may be an interval.
     interval_like = len(gold.items) == 2 and gold.open in ("(", "[") and gold.close in (")", "]")
@@ -306,7 +311,7 @@ def _sort_key(bound: Scalar) -> float | None:
     try:
         value = scalar_sympy(bound)
         return float(value.evalf(20))
-    except (Unparseable, TypeError, ValueError, Exception):
+    except Exception:  # noqa: BLE001 - no numeric value: keep the written order
         return None
 
 

@@ -138,7 +138,11 @@ def _magnitude(node: Any, depth: int, counter: list[int]) -> float:
     if node.is_Integer or node.is_Rational:
         return float(abs(node))
     try:
-        value = node.xreplace({s: sympy.Integer(64) for s in node.free_symbols}) if node.free_symbols else node
+        value = (
+            node.xreplace({s: sympy.Integer(64) for s in node.free_symbols})
+            if node.free_symbols
+            else node
+        )
         return float(abs(complex(sympy.N(value, 15))))
     except (TypeError, ValueError, ArithmeticError, AttributeError):
-        return 2.0 ** bits
+        return 2.0**bits

@@ -63,12 +63,12 @@ def parse_expression(text: str) -> Any:
             tree = parser.expr()
             if parser.getCurrentToken().type != token.EOF:
                 raise LatexError("trailing input")
-        except Exception as exc:  # the library's error listener raises plain Exception
+        except Exception as exc:  # noqa: BLE001 - the library's error listener raises Exception
             last_error = exc
             continue
         try:
             return converter.convert_expr(tree)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - conversion raises anything on odd input
             raise LatexError(f"cannot convert: {type(exc).__name__}") from None
     raise LatexError(_first_line(last_error))
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from .numbers import words_to_number
+
 _UNICODE = {
     "\u2212": "-",
     "\u2013": "-",
@@ -80,7 +82,7 @@ _UNWRAP = (
     "textup",
     "mathup",
 )
-_UNWRAP_RE = re.compile(r"\\(?:%s)\s*\{" % "|".join(_UNWRAP))
+_UNWRAP_RE = re.compile(r"\\(?:" + "|".join(_UNWRAP) + r")\s*\{")
 _DROP_RE = re.compile(
     r"\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits|bigl|bigr|Bigl|Bigr|biggl|biggr|"
     r"Biggl|Biggr|big|Big|bigg|Bigg|middle)(?![a-zA-Z])"
@@ -189,40 +191,6 @@ _UNIT_ABBREVIATIONS = frozenset(
 #: Separators between several answers.  A hedge ("3 or 4") thereby becomes a list.
 _OR_AND_RE = re.compile(r"(?<![a-zA-Z\\])(?:or|and)(?![a-zA-Z])")
 
-_ONES = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
-_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
-
 
 def find_group_end(text: str, start: int) -> int:
     """Index just past the ``}`` that closes the ``{`` at ``start``; -1 when unbalanced.
@@ -266,31 +234,6 @@ def unwrap_commands(text: str) -> str:
         pos = end
 
 
-def words_to_number(text: str) -> int | None:
-    """ "twenty-five" → 25, "one hundred and five" → 105; ``None`` when not only number words."""
-    tokens = [t for t in re.split(r"[\s\-]+", text.strip().lower()) if t and t != "and"]
-    if not tokens or len(tokens) > 12:
-        return None
-    total = current = 0
-    seen = False
-    for tok in tokens:
-        if tok in _ONES:
-            current += _ONES[tok]
-        elif tok in _TENS:
-            current += _TENS[tok]
-        elif tok in _SCALES:
-            scale = _SCALES[tok]
-            if scale == 100:
-                current = max(current, 1) * 100
-            else:
-                total += max(current, 1) * scale
-                current = 0
-        else:
-            return None
-        seen = True
-    return total + current if seen else None
-
-
 def _join_thousands(text: str) -> str:
     text = _THOUSANDS_BRACED_RE.sub("", text)
     return _THOUSANDS_SPACED_RE.sub(lambda m: _DIGIT_GAP_RE.sub("", m.group()), text)
@@ -318,7 +261,9 @@ def _trig_degrees(text: str) -> str:
     """``\\cos 60^\\circ`` → ``\\cos(\\frac{60\\pi}{180})``: inside a trigonometric function a
     degree sign is a unit to convert, not one to drop; ``cis θ`` is ``e^{iθ}``."""
     if "\\circ" in text and ("\\" in text or "cis" in text):
-        text = _TRIG_DEGREE_RE.sub(lambda m: f"{m.group(1)}(\\frac{{{m.group(3)}\\pi}}{{180}})", text)
+        text = _TRIG_DEGREE_RE.sub(
+            lambda m: f"{m.group(1)}(\\frac{{{m.group(3)}\\pi}}{{180}})", text
+        )
     if "cis" in text:
         text = _CIS_RE.sub(lambda m: f"e^{{i({m.group(1)})}}", text)
     return text

@@ -21,16 +21,51 @@ MAX_EXPONENT = 2000
 _NUM = r"(?:\d+(?:\.\d*)?|\.\d+)"
 _INT_RE = re.compile(r"[+-]?\d+")
 _DEC_RE = re.compile(r"[+-]?" + _NUM)
-_FRAC_RE = re.compile(r"([+-]?)\\frac\{\s*([+-]?%s)\s*\}\{\s*([+-]?%s)\s*\}" % (_NUM, _NUM))
-_SLASH_RE = re.compile(r"([+-]?%s)\s*/\s*(%s)" % (_NUM, _NUM))
+_FRAC_RE = re.compile(r"([+-]?)\\frac\{\s*([+-]?" + _NUM + r")\s*\}\{\s*([+-]?" + _NUM + r")\s*\}")
+_SLASH_RE = re.compile(r"([+-]?" + _NUM + r")\s*/\s*(" + _NUM + ")")
 _MIXED_RE = re.compile(r"([+-]?)(\d+)\s*\\frac\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}")
 _SCI_RE = re.compile(
-    r"([+-]?%s)\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?" % _NUM
+    r"([+-]?" + _NUM + r")\s*(?:\\times|\\cdot|\*|x)\s*10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?"
 )
-_E_RE = re.compile(r"([+-]?%s)[eE]([+-]?\d+)" % _NUM)
+_E_RE = re.compile(r"([+-]?" + _NUM + r")[eE]([+-]?\d+)")
 _POW10_RE = re.compile(r"10\s*\^\s*\{?\s*([+-]?\d+)\s*\}?")
 _REPEAT_RE = re.compile(r"([+-]?)(\d*)\.(\d*)\s*(?:\\overline|\\bar|\\dot)\s*\{?\s*(\d+)\s*\}?")
 _BASE_RE = re.compile(r"([0-9A-Za-z]+)_\s*\{?\s*\(?(\d{1,2})\)?\s*\}?")
+
+
+_ONES = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 
 
 @dataclass(frozen=True)
@@ -143,3 +178,28 @@ def _repeating(sign: str, whole: str, fixed: str, period: str) -> Literal:
         value += Fraction(int(fixed), 10 ** len(fixed))
     value += Fraction(int(period), (10 ** len(period) - 1) * 10 ** len(fixed))
     return Literal(-value if sign == "-" else value)
+
+
+def words_to_number(text: str) -> int | None:
+    """ "twenty-five" → 25, "one hundred and five" → 105; ``None`` when not only number words."""
+    tokens = [t for t in re.split(r"[\s\-]+", text.strip().lower()) if t and t != "and"]
+    if not tokens or len(tokens) > 12:
+        return None
+    total = current = 0
+    seen = False
+    for tok in tokens:
+        if tok in _ONES:
+            current += _ONES[tok]
+        elif tok in _TENS:
+            current += _TENS[tok]
+        elif tok in _SCALES:
+            scale = _SCALES[tok]
+            if scale == 100:
+                current = max(current, 1) * 100
+            else:
+                total += max(current, 1) * scale
+                current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None

@@ -43,18 +43,37 @@ _CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)(?:\s+(\S.*)
 _CHOICE_ANSWER_RE = re.compile(
     r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL
 )
-_SECOND_CHOICE_RE = re.compile(r"\(\s*[A-Ja-j]\s*\)|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])|(?<![a-zA-Z\\])[A-E](?![a-zA-Z])")
+_SECOND_CHOICE_RE = re.compile(
+    r"\(\s*[A-Ja-j]\s*\)|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])|(?<![a-zA-Z\\])[A-E](?![a-zA-Z])"
+)
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
 _NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
 _EMPTY_FORMS = {
-    "\\emptyset", "\\{\\}", "\\{ \\}", "{}", "empty set", "the empty set", "no solution",
-    "no solutions", "no real solution", "no real solutions", "there are no solutions",
+    "\\emptyset",
+    "\\{\\}",
+    "\\{ \\}",
+    "{}",
+    "empty set",
+    "the empty set",
+    "no solution",
+    "no solutions",
+    "no real solution",
+    "no real solutions",
+    "there are no solutions",
 }
 _REALS_FORMS = {
-    "\\mathbb{R}", "\\mathbb R", "\\R", "\\Reals", "R", "all real numbers", "all reals",
-    "real numbers", "all real x", "x \\in \\mathbb{R}",
+    "\\mathbb{R}",
+    "\\mathbb R",
+    "\\R",
+    "\\Reals",
+    "R",
+    "all real numbers",
+    "all reals",
+    "real numbers",
+    "all real x",
+    "x \\in \\mathbb{R}",
 }
 
 

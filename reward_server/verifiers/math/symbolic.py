@@ -63,7 +63,7 @@ def _to_sympy_cached(text: str) -> Any:
         return exc
     try:
         expr = _evaluate(tree)
-    except Exception as exc:  # sympy may raise anything on odd input
+    except Exception as exc:  # noqa: BLE001 - sympy may raise anything on odd input
         return Unparseable(f"cannot evaluate: {type(exc).__name__}")
     if expr.free_symbols and expr.free_symbols <= {sympy.Symbol("i")}:
         expr = expr.xreplace({sympy.Symbol("i"): sympy.I})
@@ -155,7 +155,7 @@ def _evalf(expr: Any, digits: int) -> Any:
 
     try:
         value = expr.evalf(digits, chop=False)
-    except Exception:
+    except Exception:  # noqa: BLE001 - no value is an answer too
         return None
     if (
         not isinstance(value, sympy.Expr)
@@ -193,7 +193,7 @@ def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
         try:
             gv = _evalf(g.xreplace(point), 40)
             av = _evalf(a.xreplace(point), 40)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - a point where a side is undefined is skipped
             continue
         if gv is None or av is None:
             continue
@@ -212,7 +212,7 @@ def _simplify_equal(g: Any, a: Any) -> bool:
         return False
     try:
         return bool(sympy.simplify(g - a) == 0)
-    except Exception:
+    except Exception:  # noqa: BLE001 - not shown equal
         return False
 
 
@@ -238,7 +238,7 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
         point = {s: sympy.Rational(rng.randint(-300, 300), rng.randint(7, 97)) for s in symbols}
         try:
             gv, av = _evalf(g.xreplace(point), 40), _evalf(a.xreplace(point), 40)
-        except Exception:
+        except Exception:  # noqa: BLE001, S112 - a point where a side is undefined is skipped
             continue
         if gv is None or av is None:
             continue

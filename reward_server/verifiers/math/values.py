@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Union
 
 
 class GuardTripped(Exception):
@@ -114,7 +113,7 @@ class Empty:
     """The empty set."""
 
 
-Value = Union[Scalar, Text, Choice, Items, Interval, SetUnion, Relation, Matrix, Empty]
+Value = Scalar | Text | Choice | Items | Interval | SetUnion | Relation | Matrix | Empty
 
 
 def kind_of(value: Value) -> str:
