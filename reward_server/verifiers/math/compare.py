@@ -82,8 +82,11 @@ def _equal(gold: Value, answer: Value) -> tuple[bool, str]:
     if isinstance(gold, Scalar):
         if isinstance(answer, Scalar):
             return scalars_equal(gold, answer)
-        if isinstance(answer, Items) and len(answer.items) == 1 and not answer.open in ("(", "["):
-            return _equal(gold, answer.items[0])
+        if isinstance(answer, Items) and answer.items and answer.open not in ("(", "["):
+            # {3}, or "5/2 or 2.5": every element the same value, which is the gold's.
+            if all(_equal(gold, item)[0] for item in answer.items):
+                return True, "every element equal"
+            return False, "several values for one"
         return False, "scalar expected"
     if isinstance(gold, Text):
         if isinstance(answer, Text):

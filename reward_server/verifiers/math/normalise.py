@@ -118,7 +118,8 @@ _REL_ALIASES = (
     (re.compile(r"\\lbrace(?![a-zA-Z])"), r"\\{"),
     (re.compile(r"\\(?:lvert|rvert|vert)(?![a-zA-Z])"), "|"),
 )
-_THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)\{,\}(?=\d{3})")
+# "1{,}000" and "1,\!000" are LaTeX's own ways of writing a thousands separator.
+_THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)(?:\{,\}|,\s*\\!)(?=\d{3}(?!\d))")
 _THOUSANDS_SPACED_RE = re.compile(
     r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})+(?![\d])"
 )
@@ -234,6 +235,42 @@ def unwrap_commands(text: str) -> str:
         pos = end
 
 
+_LEADING_ANCHOR_RE = re.compile(
+    r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*:?|=|:)\s*", re.IGNORECASE
+)
+_PLAIN_FUNC_RE = re.compile(
+    r"(?<![\\a-zA-Z])(sin|cos|tan|cot|sec|csc|ln|log|exp|arcsin|arccos|arctan)(?=\s*\()"
+)
+_PLAIN_CONST_RE = re.compile(r"(?<![\\a-zA-Z])(pi|infinity|infty)(?![a-zA-Z])")
+_PLAIN_SQRT_RE = re.compile(r"(?<![\\a-zA-Z])sqrt\s*\(")
+
+
+def _plain_math(text: str) -> str:
+    """Plain-text mathematics a model may write: ``sqrt(2)``, ``pi``, ``sin(x)``."""
+    if not re.search(
+        r"(?<![\\a-zA-Z])(?:pi|infinity|infty|sqrt|sin|cos|tan|cot|sec|csc|ln|log|exp|arc)", text
+    ):
+        return text
+    text = _PLAIN_CONST_RE.sub(lambda m: "\\pi " if m.group(1) == "pi" else "\\infty ", text)
+    text = _PLAIN_FUNC_RE.sub(lambda m: "\\" + m.group(1), text)
+    while True:
+        m = _PLAIN_SQRT_RE.search(text)
+        if m is None:
+            return text
+        depth, end = 0, -1
+        for i in range(m.end() - 1, len(text)):
+            if text[i] == "(":
+                depth += 1
+            elif text[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end < 0:
+            return text
+        text = text[: m.start()] + "\\sqrt{" + text[m.end() : end] + "}" + text[end + 1 :]
+
+
 def _join_thousands(text: str) -> str:
     text = _THOUSANDS_BRACED_RE.sub("", text)
     return _THOUSANDS_SPACED_RE.sub(lambda m: _DIGIT_GAP_RE.sub("", m.group()), text)
@@ -314,6 +351,7 @@ def normalise(text: str) -> str:
     s = _strip_delimiters(s)
     s = _strip_wrapped_unit(s)
     s = unwrap_commands(s)
+    s = _plain_math(s)
     s = _shorthand_fracs(s)
     s = _trig_degrees(s)
     s = _DEGREE_RE.sub(" ", s)
@@ -325,7 +363,7 @@ def normalise(text: str) -> str:
     s = _SPACING_RE.sub(" ", s)
     s = _WS_RE.sub(" ", s).strip()
     s = _TRAILING_PUNCT_RE.sub("", s)
-    s = re.sub(r"^(?:=|:)\s*", "", s)
+    s = _LEADING_ANCHOR_RE.sub("", s)
     number = words_to_number(s) if s and s[0].isalpha() else None
     if number is not None:
         return str(number)

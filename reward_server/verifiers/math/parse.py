@@ -46,6 +46,10 @@ _CHOICE_ANSWER_RE = re.compile(
 _SECOND_CHOICE_RE = re.compile(
     r"\(\s*[A-Ja-j]\s*\)|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])|(?<![a-zA-Z\\])[A-E](?![a-zA-Z])"
 )
+_SET_BUILDER_RE = re.compile(
+    r"\s*[a-zA-Z]\s*(?:\\in\s*\\mathbb\{R\}\s*)?(?:\\mid|\\vert|\||:)\s*(?:[a-zA-Z]\s*\\in\s*\\mathbb\{R\}\s*,\s*)?(.+)",
+    re.DOTALL,
+)
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
@@ -278,6 +282,9 @@ def _read_bracketed(opener: str, closer: str, inner: str, like: Value | None) ->
     if opener == "\\{" and closer == "\\}":
         if not inner:
             return Empty()
+        builder = _SET_BUILDER_RE.fullmatch(inner)
+        if builder:  # {x | x > 2}: the condition is the set
+            return _read(builder.group(1), like)
         parts, _ = split_top(inner, re.compile(r"[,;]"))
         return Items(tuple(_read(p, None) for p in parts if p.strip()), "\\{", "\\}")
     parts, _ = split_top(inner, re.compile(r"[,;]"))
