@@ -1,0 +1,70 @@
+"""The `reward-server` command itself: serve starts and stops cleanly; verifiers lists."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+ENV = {**os.environ, "REWARD_WORKERS": "1", "REWARD_SANDBOX__ENABLED": "false"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    kids = {int(x) for x in out.split()}
+    for k in list(kids):
+        kids |= _children(k)
+    return kids
+
+
+def test_serve_answers_and_stops_on_sigterm_without_orphans():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reward_server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        r = httpx.post(f"http://127.0.0.1:{port}/v1/score",
+                       json={"items": [{"completion": "<think>a</think> b"}]}, timeout=30)
+        assert r.json()["results"][0]["reward"] == 1.0
+        kids = _children(proc.pid)
+        assert kids, "the verifier workers run as child processes"
+        proc.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal (exit status -15).
+        assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
+        assert "Application shutdown complete" in proc.stdout.read()
+        time.sleep(0.5)
+        alive = [k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in open(f"/proc/{k}/status").read()]
+        assert not alive, f"worker processes outlived the server: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_verifiers_command_lists_presets_and_languages():
+    out = subprocess.run([sys.executable, "-m", "reward_server.cli", "verifiers"], env=ENV,
+                         capture_output=True, text=True, timeout=60, check=True)
+    data = json.loads(out.stdout)
+    assert "r1" in data["presets"] and "zh" in data["languages"]
