@@ -17,14 +17,25 @@ import re
 from typing import Any
 
 
+MAX_LL_CHARS = 300
+
+
 class LatexError(ValueError):
     """The text is not an expression the grammar understands."""
 
 
 # x^{2} trips the SLL stage (an ambiguity between a letter's own super/subscript and a
-# power); {x}^{2} means the same and parses in SLL.
+# power); {x}^{2} means the same and parses in SLL.  (e^{x} parses in SLL as it is, and
+# stays the exponential.)
 _LETTER_POWER_RE = re.compile(
-    r"(?<![\\a-zA-Z{])([a-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|omega|phi|psi|sigma|tau|rho|delta|epsilon))\s*\^"
+    r"(?<![\\a-zA-Z])([a-df-zA-Z]|\\(?:alpha|beta|gamma|theta|lambda|mu|omega|phi|psi|sigma|tau|rho|delta|epsilon))\s*\^"
+)
+
+
+# x_{1} alone trips SLL too, while x_{1}^{1} (the same value) parses in SLL.
+_GREEK = r"\\(?:alpha|beta|gamma|theta|lambda|mu|omega|phi|psi|sigma|tau|rho|delta|epsilon)"
+_SUBSCRIPT_RE = re.compile(
+    r"(?<![\\a-zA-Z])([a-zA-Z]|" + _GREEK + r")_(\{[^{}]*\}|[a-zA-Z0-9])(?!\s*\^)"
 )
 
 
@@ -55,8 +66,13 @@ def parse_expression(text: str) -> Any:
     converter = _converter()
     token, mode = _antlr()
     source = _LETTER_POWER_RE.sub(lambda m: "{" + m.group(1) + "}^", text)
+    if "_" in source:
+        source = _SUBSCRIPT_RE.sub(lambda m: m.group(1) + "_" + m.group(2) + "^{1}", source)
     last_error: Exception | None = None
-    for prediction in (mode.SLL, mode.LL):
+    # Full LL prediction costs up to seconds on long input; SLL fails almost only on text
+    # that is not an expression at all, so LL is tried on short text only.
+    predictions = (mode.SLL, mode.LL) if len(source) <= MAX_LL_CHARS else (mode.SLL,)
+    for prediction in predictions:
         parser = converter.create_parser(source)
         parser._interp.predictionMode = prediction
         try:
