@@ -16,7 +16,6 @@ import functools
 import re
 from typing import Any
 
-
 MAX_LL_CHARS = 300
 
 
