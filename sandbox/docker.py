@@ -35,7 +35,9 @@ import docker
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig
 
-from sandbox.base import SandboxBackend, SandboxError
+from sandbox.base import SandboxBackend, SandboxError, UnsupportedJob
+from sandbox.images.build import LABEL_LANGUAGES
+from sandbox.languages import resolve
 from sandbox.protocol import AttachDecoder, ProtocolError, clamp, encode, job_deadline, job_message, result_from_reply
 from sandbox.types import Job, PoolConfig, Result
 
@@ -114,6 +116,7 @@ class DockerSandbox(SandboxBackend):
         self._closing = False
         self._wake = asyncio.Event()
         self._last_error: str | None = None
+        self.languages: frozenset[str] | None = None  # what the image carries, from its label
         self.stats = {"jobs": 0, "recycled": 0, "killed": 0, "reaped": 0, "started": 0}
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -173,6 +176,12 @@ class DockerSandbox(SandboxBackend):
             return Result.failure("sandbox pool is not started")
         limits = clamp(job.limits, self.config.max_time_s, self.config.max_memory_mb)
         message = job_message(job, limits, self.config.python_mode)  # raises UnsupportedJob
+        language = resolve(job.language)
+        if self.languages is not None and language.image_language not in self.languages:
+            raise UnsupportedJob(
+                f"the sandbox image {self.config.image!r} has no {language.name}; "
+                f"it has {', '.join(sorted(self.languages))} (rebuild with --language {language.name})"
+            )
         timeout = job_deadline(job, limits, self.config.job_slack_s)
         box = await self._idle.get()
         began = time.monotonic()
@@ -215,11 +224,13 @@ class DockerSandbox(SandboxBackend):
 
     def _check_image(self) -> None:
         try:
-            self._client.images.get(self.config.image)
+            image = self._client.images.get(self.config.image)
         except ImageNotFound:
             raise SandboxError(
                 f"sandbox image {self.config.image!r} is missing; run `reward-server sandbox build`"
             ) from None
+        listed = (image.labels or {}).get(LABEL_LANGUAGES)
+        self.languages = frozenset(listed.split(",")) if listed else None  # None: not recorded
 
     def _create(self) -> _Box:
         cfg = self.config

@@ -28,11 +28,17 @@ class Language:
     image_language: str = ""  # the build.py language that installs it
 
     def to_wire(self, source: str) -> dict[str, Any]:
+        source_file = _source_file(self, source)
+        compile_cmd, run_cmd = list(self.compile or ()), list(self.run)
+        if source_file != self.source_file:  # Java: the public class decides the names
+            stem, old_stem = source_file.rsplit(".", 1)[0], self.source_file.rsplit(".", 1)[0]
+            compile_cmd = [source_file if a == self.source_file else a for a in compile_cmd]
+            run_cmd = [stem if a == old_stem else a for a in run_cmd]
         return {
             "name": self.name,
-            "source_file": _source_file(self, source),
-            "compile": list(self.compile) if self.compile else None,
-            "run": list(self.run),
+            "source_file": source_file,
+            "compile": compile_cmd or None,
+            "run": run_cmd,
             "python": self.python,
             "rlimit_data": self.rlimit_data,
             "min_processes": self.min_processes,

@@ -110,11 +110,15 @@ def _py_load(path, code_file, name, status):
         pass
     return code
 
-def _py_main(spec):
-    import io, types, builtins, signal, traceback as _tb
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+SPEC_KEYS = ("workdir", "source_file", "mode", "entry_point", "code_file", "test_code_path", "test_code_file")
+
+def _py_main(spec, forked=True):
+    import io, builtins
+    if forked:  # a fresh interpreter (exec mode) starts with these already
+        import signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     _sys.stdin = _sys.__stdin__ = io.TextIOWrapper(
         io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8", errors="surrogateescape")
     _sys.stdout = _sys.__stdout__ = io.TextIOWrapper(
@@ -132,7 +136,7 @@ def _py_main(spec):
     _sys.path[:] = [workdir] + [p for p in _sys.path[1:] if p and not p.startswith(workdir)]
     assert_mode = spec["mode"] == "assert"
     entry_point = spec.get("entry_point")
-    main = types.ModuleType("__main__" if not assert_mode else "__solution__")
+    main = type(_sys)("__main__" if not assert_mode else "__solution__")
     main.__file__ = _os.path.join(workdir, spec["source_file"])
     main.__builtins__ = builtins
     _sys.modules["__main__"] = main
@@ -161,6 +165,7 @@ def _py_main(spec):
         code = _py_exit_code(exc)
     except BaseException as exc:
         try:  # as the interpreter prints it: without the harness's own frame
+            import traceback as _tb
             _tb.print_exception(type(exc), exc, exc.__traceback__.tb_next)
             _sys.stderr.flush()
         except BaseException:
@@ -493,8 +498,12 @@ class Runner:
         argv = lang["compile"]
         env = _environment(workdir, lang.get("env"))
 
+        rlimit_data = bool(lang.get("rlimit_data", True))
+
         def child():
-            _apply_limits(limits["compile_time_s"], limits["compile_memory_mb"], 64, 256, 256, True)
+            # Compilers run helper processes and threads (go build, javac): a wider NPROC;
+            # the container's pid limit still bounds them.
+            _apply_limits(limits["compile_time_s"], limits["compile_memory_mb"], 256, 256, 512, rlimit_data)
             os.chdir(workdir)
             os.umask(0o022)
             os.execvpe(argv[0], argv, env)
@@ -556,8 +565,8 @@ class Runner:
         argv = [a.replace("{mem}", str(memory_mb)) for a in lang["run"]]
         if lang.get("python") and not python_fork:
             source = PY_HARNESS + f"\nMARKER_FD={MARKER_FD}\nRESULT_FD={RESULT_FD}\nSTATUS_FD={STATUS_FD}\n" \
-                "import json as _j\n_py_main(_j.loads(_sys.argv[1]))\n"
-            argv = ["python3", "-I", "-c", source, json.dumps(spec)]
+                "_py_main(dict(zip(SPEC_KEYS, _sys.argv[1:])), forked=False)\n"
+            argv = ["python3", "-I", "-c", source] + [spec[key] or "" for key in harness["SPEC_KEYS"]]
 
         def child():
             _apply_limits(limits["time_s"], memory_mb, processes, limits["file_size_mb"],

@@ -176,3 +176,15 @@ def test_assert_mode_in_a_fresh_interpreter(loop, sandbox):
         job = Job("python", source, test_code=test_code, entry_point="f", marker="m" * 32, python_mode="exec")
         run = loop.run(sandbox.run(job)).runs[0]
         assert (run.verdict is Verdict.OK and run.harness == "m" * 32) is accepted
+
+
+def test_language_missing_from_the_image_is_not_the_models_fault(judge, sandbox):
+    if sandbox.languages is not None and "java" not in sandbox.languages:
+        outcome = judge(fenced("public class Main { public static void main(String[] a) {} }", "java"),
+                        language="java", tests=[{"input": "", "output": ""}])
+        assert outcome.status == "invalid"
+        assert "no java" in outcome.message
+    else:  # an image built with every language: java must then work
+        outcome = judge(fenced("public class Main { public static void main(String[] a) { System.out.print(1); } }",
+                               "java"), language="java", tests=[{"input": "", "output": "1"}], time_limit_s=5.0)
+        assert outcome.score == 1.0

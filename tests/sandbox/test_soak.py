@@ -34,7 +34,7 @@ ABUSE = {
     """),
     "files": "import os\nfor i in range(50):\n    open(f'/tmp/f{i}', 'w').write('x' * 1000)\nopen('/dev/shm/s', 'w').write('x')\nprint('bye')",
     "fork_bomb": "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
-    "memory": "b = []\nwhile True:\n    b.append(bytearray(10**7))",
+    "memory": "b = []\nwhile True:\n    b.append(bytearray(5 * 10**7))",
     "flood": "while True:\n    print('x' * 4096)",
     "sleep": "import time\ntime.sleep(100)",
     "crash": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)",
@@ -66,7 +66,9 @@ def sandbox_processes(uid_base: int) -> list[str]:
 
 def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
     owner = f"reward-server-soak-{uuid.uuid4().hex[:8]}"
-    config = pool_config(image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400)
+    # A uid range of its own, so other pools on this engine cannot be mistaken for leftovers.
+    uid_base = 1_000_000 + random.randrange(1000) * UID_SPAN
+    config = pool_config(image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400, uid_base=uid_base)
     backend = DockerSandbox(config, client=client)
     volumes_before = len(client.api.volumes().get("Volumes") or [])
     rng = random.Random(1234)
