@@ -44,13 +44,19 @@ def completion(problem: dict) -> str:
 
 
 def spec(problem: dict) -> dict:
-    return {"language": "python", "test_code": problem["test"], "entry_point": problem["entry_point"],
-            "time_limit_s": TIME_LIMIT_S}
+    return {
+        "language": "python",
+        "test_code": problem["test"],
+        "entry_point": problem["entry_point"],
+        "time_limit_s": TIME_LIMIT_S,
+    }
 
 
 async def sandbox_round(backend: DockerSandbox, problems: list[dict]) -> tuple[float, int]:
     began = time.perf_counter()
-    outcomes = await asyncio.gather(*(check_code(completion(p), CodeSpec(**spec(p)), backend) for p in problems))
+    outcomes = await asyncio.gather(
+        *(check_code(completion(p), CodeSpec(**spec(p)), backend) for p in problems)
+    )
     elapsed = time.perf_counter() - began
     return elapsed, sum(1 for o in outcomes if o.status == "ok" and o.score == 1.0)
 
@@ -63,7 +69,11 @@ async def server_round(url: str, problems: list[dict], parallelism: int) -> tupl
 
         async def one(problem: dict) -> bool:
             async with limit:
-                body = {"items": [{"completion": completion(problem), "task": "code", "code": spec(problem)}]}
+                body = {
+                    "items": [
+                        {"completion": completion(problem), "task": "code", "code": spec(problem)}
+                    ]
+                }
                 response = await client.post("/v1/score", json=body)
                 response.raise_for_status()
                 result = response.json()["results"][0]
@@ -74,16 +84,29 @@ async def server_round(url: str, problems: list[dict], parallelism: int) -> tupl
         return time.perf_counter() - began, sum(passed)
 
 
-def bare_round(problems: list[dict], parallelism: int, python: str, workdir: Path) -> tuple[float, int]:
+def bare_round(
+    problems: list[dict], parallelism: int, python: str, workdir: Path
+) -> tuple[float, int]:
     paths = []
     for i, problem in enumerate(problems):
         path = workdir / f"p{i}.py"
-        path.write_text(problem["prompt"] + problem["canonical_solution"] + "\n" + problem["test"]
-                        + f"\ncheck({problem['entry_point']})\n")
+        path.write_text(
+            problem["prompt"]
+            + problem["canonical_solution"]
+            + "\n"
+            + problem["test"]
+            + f"\ncheck({problem['entry_point']})\n"
+        )
         paths.append(path)
 
     def one(path: Path) -> bool:
-        done = subprocess.run([python, str(path)], capture_output=True, timeout=TIME_LIMIT_S * 3, cwd=workdir)
+        done = subprocess.run(
+            [python, str(path)],
+            capture_output=True,
+            timeout=TIME_LIMIT_S * 3,
+            cwd=workdir,
+            check=False,
+        )
         return done.returncode == 0
 
     with ThreadPoolExecutor(parallelism) as pool:
@@ -95,13 +118,19 @@ def bare_round(problems: list[dict], parallelism: int, python: str, workdir: Pat
 async def main_async(args: argparse.Namespace) -> None:
     problems = list(read_problems().values())
     python = shutil.which("python3", path="/usr/bin:/bin") or "python3"
-    print(f"{len(problems)} problems, parallelism {args.pool}, bare interpreter {python}, "
-          f"sandbox {'server ' + args.url if args.url else 'in-process pool, python ' + args.python_mode}")
+    print(
+        f"{len(problems)} problems, parallelism {args.pool}, bare interpreter {python}, "
+        f"sandbox {'server ' + args.url if args.url else 'in-process pool, python ' + args.python_mode}"
+    )
     backend = None
     if not args.url:
         ensure_image(args.image)
-        config = PoolConfig(image=args.image, pool_size=args.pool, limits=Limits(time_s=TIME_LIMIT_S),
-                            python_mode=args.python_mode)
+        config = PoolConfig(
+            image=args.image,
+            pool_size=args.pool,
+            limits=Limits(time_s=TIME_LIMIT_S),
+            python_mode=args.python_mode,
+        )
         backend = DockerSandbox(config)
         await backend.start()
     sandbox_times, bare_times = [], []
@@ -115,15 +144,19 @@ async def main_async(args: argparse.Namespace) -> None:
                 t_bare, ok_bare = bare_round(problems, args.pool, python, Path(tmp))
                 sandbox_times.append(t_box)
                 bare_times.append(t_bare)
-                print(f"round {round_ + 1}: sandbox {t_box:6.2f} s ({ok_box}/{len(problems)} passed)   "
-                      f"bare {t_bare:6.2f} s ({ok_bare}/{len(problems)} passed)   ratio {t_box / t_bare:.2f}")
+                print(
+                    f"round {round_ + 1}: sandbox {t_box:6.2f} s ({ok_box}/{len(problems)} passed)   "
+                    f"bare {t_bare:6.2f} s ({ok_bare}/{len(problems)} passed)   ratio {t_box / t_bare:.2f}"
+                )
                 assert ok_box == len(problems), "a canonical solution failed in the sandbox"
     finally:
         if backend is not None:
             await backend.close()
     box, bare = statistics.median(sandbox_times), statistics.median(bare_times)
-    print(f"median: sandbox {box:.2f} s, bare {bare:.2f} s, ratio {box / bare:.2f} (target <= 1.5: "
-          f"{'met' if box / bare <= 1.5 else 'NOT met'})")
+    print(
+        f"median: sandbox {box:.2f} s, bare {bare:.2f} s, ratio {box / bare:.2f} (target <= 1.5: "
+        f"{'met' if box / bare <= 1.5 else 'NOT met'})"
+    )
 
 
 def main() -> None:
@@ -132,8 +165,12 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=os.cpu_count() or 1, help="parallelism")
     parser.add_argument("--url", default=None, help="score through a running server instead")
     parser.add_argument("--image", default=DEFAULT_TAG)
-    parser.add_argument("--python-mode", choices=["fork", "exec"], default="fork",
-                        help="fork: tests fork from the warm runner; exec: a fresh python3 per test")
+    parser.add_argument(
+        "--python-mode",
+        choices=["fork", "exec"],
+        default="fork",
+        help="fork: tests fork from the warm runner; exec: a fresh python3 per test",
+    )
     asyncio.run(main_async(parser.parse_args()))
 
 

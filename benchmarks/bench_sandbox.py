@@ -36,7 +36,7 @@ def cases(n: int, seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        a, b = rng.randint(-10**9, 10**9), rng.randint(-10**9, 10**9)
+        a, b = rng.randint(-(10**9), 10**9), rng.randint(-(10**9), 10**9)
         out.append((f"{a} {b}\n", str(a + b)))
     return out
 
@@ -50,9 +50,12 @@ async def pool_rate(config: PoolConfig, jobs: int, tests_per_job: int) -> tuple[
         data = cases(jobs * tests_per_job, seed=tests_per_job)
         batches = [data[i : i + tests_per_job] for i in range(0, len(data), tests_per_job)]
         began = time.perf_counter()
-        results = await asyncio.gather(*(
-            backend.run(Job("python", PROGRAM, [TestCase(stdin) for stdin, _ in batch])) for batch in batches
-        ))
+        results = await asyncio.gather(
+            *(
+                backend.run(Job("python", PROGRAM, [TestCase(stdin) for stdin, _ in batch]))
+                for batch in batches
+            )
+        )
         elapsed = time.perf_counter() - began
     finally:
         await backend.close()
@@ -72,12 +75,25 @@ def docker_run_rate(config: PoolConfig, runs: int) -> tuple[float, float]:
         stdin, expected = case
         out = client.containers.run(
             config.image,
-            ["python3", "-I", "-c", f"import sys; sys.stdin = __import__('io').StringIO({stdin!r}); {PROGRAM}"],
-            remove=True, network_mode="none", read_only=True, user="61000:61000", cap_drop=["ALL"],
-            security_opt=["no-new-privileges"], pids_limit=config.pids_limit,
-            mem_limit=f"{config.container_memory_mb}m", memswap_limit=f"{config.container_memory_mb}m",
-            nano_cpus=int(config.cpus * 1e9), tmpfs={"/tmp": "rw,size=64m"},
-            stdout=True, stderr=True,
+            [
+                "python3",
+                "-I",
+                "-c",
+                f"import sys; sys.stdin = __import__('io').StringIO({stdin!r}); {PROGRAM}",
+            ],
+            remove=True,
+            network_mode="none",
+            read_only=True,
+            user="61000:61000",
+            cap_drop=["ALL"],
+            security_opt=["no-new-privileges"],
+            pids_limit=config.pids_limit,
+            mem_limit=f"{config.container_memory_mb}m",
+            memswap_limit=f"{config.container_memory_mb}m",
+            nano_cpus=int(config.cpus * 1e9),
+            tmpfs={"/tmp": "rw,size=64m"},
+            stdout=True,
+            stderr=True,
         )
         assert out.decode().strip() == expected, out
 
@@ -93,7 +109,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000, help="one-test jobs through the pool")
     parser.add_argument("--baseline", type=int, default=40, help="docker run executions")
-    parser.add_argument("--pool", type=int, default=os.cpu_count() or 1, help="parallelism (pool size)")
+    parser.add_argument(
+        "--pool", type=int, default=os.cpu_count() or 1, help="parallelism (pool size)"
+    )
     parser.add_argument("--image", default=DEFAULT_TAG)
     args = parser.parse_args()
 
@@ -103,12 +121,20 @@ def main() -> None:
     rate1, t1 = asyncio.run(pool_rate(config, args.jobs, 1))
     print(f"warm pool, 1 test per job:    {rate1:8.1f} executions/s  ({args.jobs} in {t1:.1f} s)")
     rate10, t10 = asyncio.run(pool_rate(config, max(1, args.jobs // 10), 10))
-    print(f"warm pool, 10 tests per job:  {rate10:8.1f} executions/s  ({args.jobs // 10 * 10} in {t10:.1f} s)")
+    print(
+        f"warm pool, 10 tests per job:  {rate10:8.1f} executions/s  ({args.jobs // 10 * 10} in {t10:.1f} s)"
+    )
     base, tb = docker_run_rate(config, args.baseline)
-    print(f"docker run per execution:     {base:8.1f} executions/s  ({args.baseline} in {tb:.1f} s)")
-    print(f"speed-up over docker run:     {rate1 / base:8.1f}x (1 test/job), {rate10 / base:.1f}x (10 tests/job)")
-    print(f"target >= 150/s on 2 cores:   {'met' if rate1 >= 150 * args.pool / 2 else 'NOT met'} "
-          f"(scaled to {args.pool} workers: {150 * args.pool / 2:.0f}/s)")
+    print(
+        f"docker run per execution:     {base:8.1f} executions/s  ({args.baseline} in {tb:.1f} s)"
+    )
+    print(
+        f"speed-up over docker run:     {rate1 / base:8.1f}x (1 test/job), {rate10 / base:.1f}x (10 tests/job)"
+    )
+    print(
+        f"target >= 150/s on 2 cores:   {'met' if rate1 >= 150 * args.pool / 2 else 'NOT met'} "
+        f"(scaled to {args.pool} workers: {150 * args.pool / 2:.0f}/s)"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ can swap the Docker pool for another implementation without touching the judge.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Self
 
 from sandbox.types import Job, Result
 
@@ -40,7 +41,7 @@ class SandboxBackend(ABC):
     def ready(self) -> tuple[bool, str]:
         """Whether jobs can run now, and if not, why (for /readyz)."""
 
-    async def __aenter__(self) -> "SandboxBackend":
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

@@ -32,7 +32,9 @@ RUNNER_STDERR_CAP = 64 * 1024
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    body = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    body = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
     return HEADER.pack(len(body)) + body
 
 
@@ -88,7 +90,9 @@ def clamp(limits: Limits, max_time_s: float, max_memory_mb: int) -> Limits:
     return replace(
         limits,
         time_s=min(limits.time_s, max_time_s),
-        wall_time_s=None if limits.wall_time_s is None else min(limits.wall_time_s, 2 * max_time_s + 1),
+        wall_time_s=None
+        if limits.wall_time_s is None
+        else min(limits.wall_time_s, 2 * max_time_s + 1),
         memory_mb=min(limits.memory_mb, max_memory_mb),
     )
 

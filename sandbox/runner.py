@@ -22,8 +22,8 @@ Messages:  {"op": "ping"} -> {"op": "pong", ...};  {"op": "job", ...} -> {"op": 
 "compile": {...} | null, "runs": [...], "clean": bool, "problem": str | null}.
 """
 
+import contextlib
 import ctypes
-import errno
 import gc
 import json
 import math
@@ -54,7 +54,7 @@ DRAIN_AFTER_EXIT_S = 2.0
 # The Python harness.  It runs in the test process: in fork mode the runner calls
 # ``_py_main`` right after fork; in exec mode a fresh ``python3 -I -c`` runs this source.
 # It is kept as source text so both modes run exactly the same code.
-PY_HARNESS = r'''
+PY_HARNESS = r"""
 import marshal as _marshal, os as _os, sys as _sys
 
 def _py_exit_code(exc):
@@ -172,12 +172,12 @@ def _py_main(spec, forked=True):
             pass
         code = 1
     _os._exit(_py_finish(code))
-'''
+"""
 
 
 def _load_harness():
     namespace = {"MARKER_FD": MARKER_FD, "RESULT_FD": RESULT_FD, "STATUS_FD": STATUS_FD}
-    exec(compile(PY_HARNESS, "<harness>", "exec"), namespace)
+    exec(compile(PY_HARNESS, "<harness>", "exec"), namespace)  # noqa: S102 - our own harness
     return namespace
 
 
@@ -240,8 +240,15 @@ class Runner:
             libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         else:
             libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT,
-                    signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM):
+        for sig in (
+            signal.SIGINT,
+            signal.SIGTERM,
+            signal.SIGHUP,
+            signal.SIGQUIT,
+            signal.SIGUSR1,
+            signal.SIGUSR2,
+            signal.SIGALRM,
+        ):
             signal.signal(sig, signal.SIG_IGN)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.set_wakeup_fd(self.wakeup_w, warn_on_full_buffer=False)
@@ -355,9 +362,18 @@ class Runner:
         if pid == 0:  # pragma: no cover - runs in the child
             try:
                 signal.set_wakeup_fd(-1)
-                for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT,
-                            signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1,
-                            signal.SIGUSR2, signal.SIGALRM):
+                for sig in (
+                    signal.SIGCHLD,
+                    signal.SIGPIPE,
+                    signal.SIGXFSZ,
+                    signal.SIGINT,
+                    signal.SIGTERM,
+                    signal.SIGHUP,
+                    signal.SIGQUIT,
+                    signal.SIGUSR1,
+                    signal.SIGUSR2,
+                    signal.SIGALRM,
+                ):
                     signal.signal(sig, signal.SIG_DFL)
                 os.setsid()
                 moved = {target: _dup_above(source, 64) for target, source in fds.items()}
@@ -372,11 +388,9 @@ class Runner:
                         except OSError:
                             pass
                 child()
-            except BaseException:
-                try:
+            except BaseException:  # noqa: BLE001 - the child must never return into the runner
+                with contextlib.suppress(BaseException):
                     os.write(2, traceback.format_exc().encode())
-                except BaseException:
-                    pass
             os._exit(127)
         return pid
 
@@ -462,11 +476,15 @@ class Runner:
         assert_mode = job.get("mode") == "assert"
         marker_fd = _marker_pipe(job.pop("marker", None)) if assert_mode else None
         _write(os.path.join(workdir, lang["source_file"]), job["source"])
-        spec = {"workdir": workdir, "source_file": lang["source_file"], "mode": job.get("mode", "stdio"),
-                "entry_point": job.get("entry_point"),
-                "code_file": os.path.join(workdir, ".main.code"),
-                "test_code_path": os.path.join(workdir, ".test_code.py"),
-                "test_code_file": os.path.join(workdir, ".tests.code")}
+        spec = {
+            "workdir": workdir,
+            "source_file": lang["source_file"],
+            "mode": job.get("mode", "stdio"),
+            "entry_point": job.get("entry_point"),
+            "code_file": os.path.join(workdir, ".main.code"),
+            "test_code_path": os.path.join(workdir, ".test_code.py"),
+            "test_code_file": os.path.join(workdir, ".tests.code"),
+        }
         if assert_mode:
             _write(spec["test_code_path"], job.get("test_code") or "")
         compile_result = None
@@ -483,16 +501,26 @@ class Runner:
                 marker_fd = None
                 failed_compile = run.pop("compile_failed", None)
                 if failed_compile:  # Python compiles in the first test's process
-                    compile_result = {"verdict": "compile_error", "output": run["stderr"],
-                                      "exit_code": run["exit_code"], "time_s": run["time_s"],
-                                      "stage": "test_code" if failed_compile == "T" else "program"}
+                    compile_result = {
+                        "verdict": "compile_error",
+                        "output": run["stderr"],
+                        "exit_code": run["exit_code"],
+                        "time_s": run["time_s"],
+                        "stage": "test_code" if failed_compile == "T" else "program",
+                    }
                     runs = []
                     break
                 runs.append(run)
         if marker_fd is not None:
             os.close(marker_fd)
         clean, problem = self.cleanup()
-        return {"op": "result", "compile": compile_result, "runs": runs, "clean": clean, "problem": problem}
+        return {
+            "op": "result",
+            "compile": compile_result,
+            "runs": runs,
+            "clean": clean,
+            "problem": problem,
+        }
 
     def compile_native(self, lang, workdir, limits):
         argv = lang["compile"]
@@ -503,7 +531,9 @@ class Runner:
         def child():
             # Compilers run helper processes and threads (go build, javac): a wider NPROC;
             # the container's pid limit still bounds them.
-            _apply_limits(limits["compile_time_s"], limits["compile_memory_mb"], 256, 256, 512, rlimit_data)
+            _apply_limits(
+                limits["compile_time_s"], limits["compile_memory_mb"], 256, 256, 512, rlimit_data
+            )
             os.chdir(workdir)
             os.umask(0o022)
             os.execvpe(argv[0], argv, env)
@@ -517,7 +547,12 @@ class Runner:
         os.close(out_w)
         os.close(null)
         status, usage, buffers, killed, elapsed, _ = self.supervise(
-            pid, {"stdout": out_r}, limits["compile_time_s"] * 2 + 1, 64 * 2**20, {"stdout": COMPILE_OUTPUT_CAP})
+            pid,
+            {"stdout": out_r},
+            limits["compile_time_s"] * 2 + 1,
+            64 * 2**20,
+            {"stdout": COMPILE_OUTPUT_CAP},
+        )
         self.settle(pid)
         output = buffers["stdout"].decode("utf-8", "replace")
         code, sig = _decode_status(status)
@@ -531,7 +566,12 @@ class Runner:
             verdict = "compile_error"
             if sig and not output:
                 output = f"compiler killed by {sig}"
-        return {"verdict": verdict, "output": output, "exit_code": code, "time_s": round(elapsed, 4)}
+        return {
+            "verdict": verdict,
+            "output": output,
+            "exit_code": code,
+            "time_s": round(elapsed, 4),
+        }
 
     def _harness(self):
         if self.harness is None:
@@ -564,13 +604,24 @@ class Runner:
             to_close.append(status_w)
         argv = [a.replace("{mem}", str(memory_mb)) for a in lang["run"]]
         if lang.get("python") and not python_fork:
-            source = PY_HARNESS + f"\nMARKER_FD={MARKER_FD}\nRESULT_FD={RESULT_FD}\nSTATUS_FD={STATUS_FD}\n" \
+            source = (
+                PY_HARNESS
+                + f"\nMARKER_FD={MARKER_FD}\nRESULT_FD={RESULT_FD}\nSTATUS_FD={STATUS_FD}\n"
                 "_py_main(dict(zip(SPEC_KEYS, _sys.argv[1:])), forked=False)\n"
-            argv = ["python3", "-I", "-c", source] + [spec[key] or "" for key in harness["SPEC_KEYS"]]
+            )
+            argv = ["python3", "-I", "-c", source] + [
+                spec[key] or "" for key in harness["SPEC_KEYS"]
+            ]
 
         def child():
-            _apply_limits(limits["time_s"], memory_mb, processes, limits["file_size_mb"],
-                          limits["open_files"], rlimit_data)
+            _apply_limits(
+                limits["time_s"],
+                memory_mb,
+                processes,
+                limits["file_size_mb"],
+                limits["open_files"],
+                rlimit_data,
+            )
             _make_oom_target()
             os.chdir(workdir)
             os.umask(0o022)
@@ -584,10 +635,15 @@ class Runner:
         pid = self.spawn(child, fds)
         for fd in to_close:
             os.close(fd)
-        caps = {"stdout": int(limits["output_bytes"]), "stderr": int(limits["stderr_bytes"]),
-                "harness": HARNESS_CAP, "status": 16}
+        caps = {
+            "stdout": int(limits["output_bytes"]),
+            "stderr": int(limits["stderr_bytes"]),
+            "harness": HARNESS_CAP,
+            "status": 16,
+        }
         status, usage, buffers, killed, elapsed, truncated = self.supervise(
-            pid, streams, float(limits["wall_time_s"]), int(limits["output_bytes"]), caps)
+            pid, streams, float(limits["wall_time_s"]), int(limits["output_bytes"]), caps
+        )
         self.settle(pid)
         oom = self.oom_kills() > oom_before
         code, sig = _decode_status(status)
@@ -595,10 +651,18 @@ class Runner:
         memory = (usage.ru_maxrss / 1024.0) if usage is not None else 0.0
         stderr = buffers["stderr"].decode("utf-8", "replace")
         verdict, reason = _verdict(killed, code, sig, cpu, memory, oom, stderr, limits)
-        run = {"verdict": verdict, "reason": reason,
-               "stdout": buffers["stdout"].decode("utf-8", "replace"), "stderr": stderr,
-               "exit_code": code, "signal": sig, "time_s": round(elapsed, 4), "cpu_s": round(cpu, 4),
-               "memory_mb": round(memory, 2), "truncated": truncated}
+        run = {
+            "verdict": verdict,
+            "reason": reason,
+            "stdout": buffers["stdout"].decode("utf-8", "replace"),
+            "stderr": stderr,
+            "exit_code": code,
+            "signal": sig,
+            "time_s": round(elapsed, 4),
+            "cpu_s": round(cpu, 4),
+            "memory_mb": round(memory, 2),
+            "truncated": truncated,
+        }
         if "harness" in buffers:
             run["harness"] = buffers["harness"].decode("utf-8", "replace")
         status_bytes = bytes(buffers.get("status", b""))
@@ -643,14 +707,21 @@ class Runner:
             try:
                 if op == "ping":
                     clean, problem = self.cleanup()
-                    reply = {"op": "pong", "protocol": PROTOCOL, "pid": self.pid, "uid": self.uid,
-                             "python": sys.version.split()[0], "clean": clean, "problem": problem,
-                             "oom_counter": self.oom_file}
+                    reply = {
+                        "op": "pong",
+                        "protocol": PROTOCOL,
+                        "pid": self.pid,
+                        "uid": self.uid,
+                        "python": sys.version.split()[0],
+                        "clean": clean,
+                        "problem": problem,
+                        "oom_counter": self.oom_file,
+                    }
                 elif op == "job":
                     reply = self.run_job(message)
                 else:
                     reply = {"op": "error", "message": f"unknown op {op!r}"}
-            except Exception:
+            except Exception:  # noqa: BLE001 - reported to the host, which recycles the container
                 clean, problem = self.cleanup()
                 reply = {"op": "error", "message": traceback.format_exc()[-4000:], "clean": False}
             message = None
@@ -663,11 +734,12 @@ class Runner:
 
 def _dup_above(fd, minimum):
     import fcntl
+
     return fcntl.fcntl(fd, fcntl.F_DUPFD, minimum)
 
 
 def _apply_limits(time_s, memory_mb, processes, file_size_mb, open_files, rlimit_data):
-    cpu = max(1, int(math.ceil(time_s)))
+    cpu = max(1, math.ceil(time_s))
     memory = int(memory_mb) * 2**20
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if rlimit_data:
@@ -715,9 +787,15 @@ def _make_oom_target():
 
 
 def _environment(workdir, extra):
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-           "HOME": workdir, "TMPDIR": workdir, "PYTHONDONTWRITEBYTECODE": "1",
-           "PYTHONIOENCODING": "utf-8"}
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "HOME": workdir,
+        "TMPDIR": workdir,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+    }
     env.update(extra or {})
     return env
 
@@ -732,7 +810,7 @@ def _stdin_file(text, workdir):
         os.unlink(path)
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
 
@@ -753,14 +831,24 @@ def _cpu(usage):
     return 0.0 if usage is None else usage.ru_utime + usage.ru_stime
 
 
-_MEMORY_ERRORS = ("MemoryError", "std::bad_alloc", "Cannot allocate memory", "out of memory",
-                  "OutOfMemoryError", "JavaScript heap out of memory", "runtime: out of memory")
+_MEMORY_ERRORS = (
+    "MemoryError",
+    "std::bad_alloc",
+    "Cannot allocate memory",
+    "out of memory",
+    "OutOfMemoryError",
+    "JavaScript heap out of memory",
+    "runtime: out of memory",
+)
 
 
 def _verdict(killed, code, sig, cpu, memory, oom, stderr, limits):
+    """Which limit ended the run.  A kill by a limit comes first; a program that ended on
+    its own with a memory error is a memory limit even if it also ran slowly."""
+    time_limit = float(limits["time_s"])
     if killed == "output":
         return "output_limit", "output"
-    if sig == "SIGXCPU" or cpu > float(limits["time_s"]):
+    if sig == "SIGXCPU" or (killed == "wall" and cpu > time_limit):
         return "time_limit", "cpu"
     if killed == "wall":
         return "time_limit", "wall"
@@ -769,6 +857,8 @@ def _verdict(killed, code, sig, cpu, memory, oom, stderr, limits):
     failed = sig is not None or code != 0
     if failed and any(marker in stderr[-4096:] for marker in _MEMORY_ERRORS):
         return "memory_limit", "rlimit"
+    if cpu > time_limit:
+        return "time_limit", "cpu"
     if failed and memory >= 0.9 * float(limits["memory_mb"]):
         return "memory_limit", "rlimit"  # e.g. malloc returned NULL and the program crashed
     if sig == "SIGXFSZ":

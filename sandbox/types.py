@@ -146,7 +146,7 @@ class Result:
     duration_s: float = 0.0
 
     @classmethod
-    def failure(cls, message: str, duration_s: float = 0.0) -> "Result":
+    def failure(cls, message: str, duration_s: float = 0.0) -> Result:
         return cls(error=message, duration_s=duration_s)
 
 
@@ -194,5 +194,5 @@ class PoolConfig:
     python_mode: PythonMode = "fork"
     docker_url: str | None = None  # None: DOCKER_HOST or the local socket
 
-    def with_changes(self, **changes: Any) -> "PoolConfig":
+    def with_changes(self, **changes: Any) -> PoolConfig:
         return replace(self, **changes)

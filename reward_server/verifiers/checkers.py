@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 
 CHECKERS = ("tokens", "exact", "lines", "case_insensitive", "float")
 

@@ -37,7 +37,19 @@ DETAIL_TEXT_CAP = 1000  # characters of stderr / compiler output echoed in detai
 
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([^\n`]*)\n(.*?)^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 _DEFINES_CHECK = re.compile(r"^def\s+check\s*\(", re.MULTILINE)
-_OTHER_TAGS = {"text", "output", "console", "shell", "bash", "sh", "plaintext", "json", "txt", "stdout", "input"}
+_OTHER_TAGS = {
+    "text",
+    "output",
+    "console",
+    "shell",
+    "bash",
+    "sh",
+    "plaintext",
+    "json",
+    "txt",
+    "stdout",
+    "input",
+}
 
 
 def extract_code(answer: str, language: str) -> str | None:
@@ -66,7 +78,9 @@ def _tag_language(tag: str) -> str | None:
 def build_job(code: str, spec: CodeSpec, limits: Limits | None = None) -> Job:
     """The sandbox job for ``code`` under ``spec`` (a fresh marker for assert tests)."""
     base = limits or Limits()
-    job_limits = replace(base, time_s=spec.time_limit_s, memory_mb=spec.memory_limit_mb, wall_time_s=None)
+    job_limits = replace(
+        base, time_s=spec.time_limit_s, memory_mb=spec.memory_limit_mb, wall_time_s=None
+    )
     if spec.test_code:
         return Job(
             language=spec.language,
@@ -108,7 +122,7 @@ async def check_code(
         result = await backend.run(job)
     except UnsupportedJob as exc:
         return Outcome.invalid(str(exc), error_type="unsupported_job")
-    except Exception as exc:  # the backend promised not to raise; still ours, not the model's
+    except Exception as exc:  # noqa: BLE001 - the backend should not raise; if it does, it is ours
         return Outcome.error(f"sandbox failed: {exc}", error_type="sandbox_error", retryable=True)
     if result.error:
         return Outcome.error(result.error, error_type="sandbox_error", retryable=True)
@@ -135,13 +149,19 @@ def _reference_problem(spec: CodeSpec) -> str | None:
 def judge(result: Result, job: Job, spec: CodeSpec) -> Outcome:
     """Turn the sandbox's report into a score and per-test details."""
     total = _total(spec)
-    details: dict[str, Any] = {"language": resolve(spec.language).name, "mode": job.mode, "total": total}
+    details: dict[str, Any] = {
+        "language": resolve(spec.language).name,
+        "mode": job.mode,
+        "total": total,
+    }
     compiled = result.compile
     if compiled is not None:
         details["compile"] = {"verdict": compiled.verdict.value, "time_s": compiled.time_s}
         if not compiled.ok:
             if getattr(compiled, "stage", None) == "test_code":
-                return Outcome.invalid("test_code does not compile", compile_output=_tail(compiled.output))
+                return Outcome.invalid(
+                    "test_code does not compile", compile_output=_tail(compiled.output)
+                )
             details["compile"]["output"] = _tail(compiled.output)
             details["tests"] = [{"verdict": Verdict.COMPILE_ERROR.value}] * total
             return Outcome.ok(0.0, passed=0, reason="compile_error", **details)
@@ -149,15 +169,21 @@ def judge(result: Result, job: Job, spec: CodeSpec) -> Outcome:
         verdicts = [_judge_assert(run, job.marker or "") for run in result.runs]
     else:
         compare = checker(spec.checker, spec.float_tolerance)
-        verdicts = [_judge_stdio(run, test.output, compare) for run, test in zip(result.runs, spec.tests)]
+        verdicts = [
+            _judge_stdio(run, test.output, compare) for run, test in zip(result.runs, spec.tests)
+        ]
     if len(verdicts) != total:
         return Outcome.error(
-            f"sandbox reported {len(verdicts)} runs for {total} tests", error_type="sandbox_error", retryable=True
+            f"sandbox reported {len(verdicts)} runs for {total} tests",
+            error_type="sandbox_error",
+            retryable=True,
         )
     passed = sum(1 for v in verdicts if v == ACCEPTED)
     details["tests"] = [_run_details(run, verdict) for run, verdict in zip(result.runs, verdicts)]
     details["passed"] = passed
-    first_failure = next((run for run, v in zip(result.runs, verdicts) if v != ACCEPTED and run.stderr), None)
+    first_failure = next(
+        (run for run, v in zip(result.runs, verdicts) if v != ACCEPTED and run.stderr), None
+    )
     if first_failure is not None:
         details["stderr"] = _tail(first_failure.stderr)
     if spec.all_or_nothing:
@@ -183,8 +209,12 @@ def _judge_assert(run: TestRun, marker: str) -> str:
 
 
 def _run_details(run: TestRun, verdict: str) -> dict[str, Any]:
-    entry: dict[str, Any] = {"verdict": verdict, "time_s": run.time_s, "cpu_s": run.cpu_s,
-                             "memory_mb": run.memory_mb}
+    entry: dict[str, Any] = {
+        "verdict": verdict,
+        "time_s": run.time_s,
+        "cpu_s": run.cpu_s,
+        "memory_mb": run.memory_mb,
+    }
     if run.signal:
         entry["signal"] = run.signal
     if run.exit_code not in (None, 0):
@@ -203,30 +233,50 @@ def _tail(text: str) -> str:
     return text if len(text) <= DETAIL_TEXT_CAP else "…" + text[-DETAIL_TEXT_CAP:]
 
 
-async def run_raw(req: RunRequest, backend: SandboxBackend, *, limits: Limits | None = None) -> RunResponse:
+async def run_raw(
+    req: RunRequest, backend: SandboxBackend, *, limits: Limits | None = None
+) -> RunResponse:
     """Run ``req.source`` once on ``req.stdin`` (``POST /v1/run``); no judging."""
     base = limits or Limits()
     job = Job(
         language=req.language,
         source=req.source,
         tests=[TestCase(req.stdin)],
-        limits=replace(base, time_s=req.time_limit_s, memory_mb=req.memory_limit_mb, wall_time_s=None),
+        limits=replace(
+            base, time_s=req.time_limit_s, memory_mb=req.memory_limit_mb, wall_time_s=None
+        ),
     )
     try:
         result = await backend.run(job)
     except UnsupportedJob as exc:
-        return RunResponse(verdict="invalid", stdout="", stderr="", status="invalid",
-                           error=ErrorInfo(type="unsupported_job", message=str(exc)))
-    except Exception as exc:
-        return RunResponse(verdict=Verdict.SANDBOX_ERROR.value, stdout="", stderr="", status="error",
-                           error=ErrorInfo(type="sandbox_error", message=str(exc), retryable=True))
+        return RunResponse(
+            verdict="invalid",
+            stdout="",
+            stderr="",
+            status="invalid",
+            error=ErrorInfo(type="unsupported_job", message=str(exc)),
+        )
+    except Exception as exc:  # noqa: BLE001 - reported as our error, never as a verdict
+        return RunResponse(
+            verdict=Verdict.SANDBOX_ERROR.value,
+            stdout="",
+            stderr="",
+            status="error",
+            error=ErrorInfo(type="sandbox_error", message=str(exc), retryable=True),
+        )
     if result.error:
-        return RunResponse(verdict=Verdict.SANDBOX_ERROR.value, stdout="", stderr="", status="error",
-                           error=ErrorInfo(type="sandbox_error", message=result.error, retryable=True))
+        return RunResponse(
+            verdict=Verdict.SANDBOX_ERROR.value,
+            stdout="",
+            stderr="",
+            status="error",
+            error=ErrorInfo(type="sandbox_error", message=result.error, retryable=True),
+        )
     compile_output = result.compile.output if result.compile is not None else None
     if result.compile is not None and not result.compile.ok:
-        return RunResponse(verdict=Verdict.COMPILE_ERROR.value, stdout="", stderr="",
-                           compile_output=compile_output)
+        return RunResponse(
+            verdict=Verdict.COMPILE_ERROR.value, stdout="", stderr="", compile_output=compile_output
+        )
     run = result.runs[0]
     return RunResponse(
         verdict=run.verdict.value,

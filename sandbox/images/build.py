@@ -50,8 +50,14 @@ DEFAULT_LANGUAGES: tuple[str, ...] = ("python", "cpp", "c")
 
 # Documentation, caches and package indexes: megabytes nobody inside the sandbox reads.
 _PRUNE = (
-    "usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/lintian",
-    "var/cache/apt", "var/lib/apt/lists", "var/log", "debootstrap",
+    "usr/share/doc",
+    "usr/share/man",
+    "usr/share/info",
+    "usr/share/lintian",
+    "var/cache/apt",
+    "var/lib/apt/lists",
+    "var/log",
+    "debootstrap",
 )
 _IMAGE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -130,7 +136,12 @@ def ensure_image(
     have = image_languages(client, tag)
     # Reuse an image of the current recipe that carries at least the languages asked for,
     # so a build with more languages is not undone by a caller that needs fewer.
-    if not force and have and image_recipe(client, tag) == recipe_hash(have) and set(langs) <= set(have):
+    if (
+        not force
+        and have
+        and image_recipe(client, tag) == recipe_hash(have)
+        and set(langs) <= set(have)
+    ):
         log(f"image {tag} is up to date (recipe {recipe_hash(have)}, languages {', '.join(have)})")
         return client.images.get(tag).id
     chosen = _choose_method(client, method)
@@ -180,7 +191,10 @@ def apt_mirror(sources_dir: str = "/etc/apt") -> str:
 
 
 def _is_debian_main(uri: str, text: str) -> bool:
-    return "security" not in uri and re.search(rf"^Suites:.*\b{SUITE}\b", text, re.MULTILINE) is not None
+    return (
+        "security" not in uri
+        and re.search(rf"^Suites:.*\b{SUITE}\b", text, re.MULTILINE) is not None
+    )
 
 
 def _build_debootstrap(
@@ -199,13 +213,20 @@ def _build_debootstrap(
     try:
         rootfs = work / "rootfs"
         cmd = [
-            "debootstrap", "--variant=minbase", "--components=main",
-            "--include=" + ",".join(packages_for(langs)), SUITE, str(rootfs), mirror,
+            "debootstrap",
+            "--variant=minbase",
+            "--components=main",
+            "--include=" + ",".join(packages_for(langs)),
+            SUITE,
+            str(rootfs),
+            mirror,
         ]
         log("$ " + " ".join(cmd))
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode != 0:
-            raise RuntimeError(f"debootstrap failed ({proc.returncode}):\n{proc.stdout[-4000:]}{proc.stderr[-4000:]}")
+            raise RuntimeError(
+                f"debootstrap failed ({proc.returncode}):\n{proc.stdout[-4000:]}{proc.stderr[-4000:]}"
+            )
         for rel in _PRUNE:
             target = rootfs / rel
             if target.is_dir():

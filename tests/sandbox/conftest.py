@@ -34,7 +34,9 @@ class Loop:
 
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="sandbox-tests", daemon=True)
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="sandbox-tests", daemon=True
+        )
         self.thread.start()
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 300) -> T:
@@ -93,7 +95,9 @@ def sandbox(
     loop.run(backend.start())
     yield backend
     loop.run(backend.close())
-    left = docker_client.api.containers(all=True, filters={"label": f"{LABEL_INSTANCE}={backend.instance}"})
+    left = docker_client.api.containers(
+        all=True, filters={"label": f"{LABEL_INSTANCE}={backend.instance}"}
+    )
     assert left == [], f"containers left behind: {left}"
 
 

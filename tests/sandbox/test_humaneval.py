@@ -19,8 +19,12 @@ PROBLEMS = read_problems()
 
 
 def spec_for(problem: dict) -> CodeSpec:
-    return CodeSpec(language="python", test_code=problem["test"], entry_point=problem["entry_point"],
-                    time_limit_s=5.0)
+    return CodeSpec(
+        language="python",
+        test_code=problem["test"],
+        entry_point=problem["entry_point"],
+        time_limit_s=5.0,
+    )
 
 
 def canonical(problem: dict) -> str:
@@ -34,9 +38,9 @@ def stub(problem: dict) -> str:
 
 def score_all(loop, sandbox, make_completion) -> dict[str, object]:
     async def run_all():
-        outcomes = await asyncio.gather(*(
-            check_code(make_completion(p), spec_for(p), sandbox) for p in PROBLEMS.values()
-        ))
+        outcomes = await asyncio.gather(
+            *(check_code(make_completion(p), spec_for(p), sandbox) for p in PROBLEMS.values())
+        )
         return dict(zip(PROBLEMS, outcomes))
 
     return loop.run(run_all(), timeout=600)
@@ -48,8 +52,11 @@ def test_there_are_164_problems():
 
 def test_every_canonical_solution_scores_one(loop, sandbox):
     outcomes = score_all(loop, sandbox, canonical)
-    failed = {task: (o.status, o.details.get("tests"), o.details.get("stderr"), o.message)
-              for task, o in outcomes.items() if o.status != "ok" or o.score != 1.0}
+    failed = {
+        task: (o.status, o.details.get("tests"), o.details.get("stderr"), o.message)
+        for task, o in outcomes.items()
+        if o.status != "ok" or o.score != 1.0
+    }
     assert failed == {}
 
 

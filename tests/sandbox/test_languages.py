@@ -7,8 +7,17 @@ import pytest
 from sandbox.languages import LANGUAGES, UnknownLanguage, resolve
 
 
-@pytest.mark.parametrize(("alias", "name"), [("Python3", "python"), ("py", "python"), ("C++", "cpp"),
-                                             ("cpp17", "cpp"), ("js", "javascript"), ("golang", "go")])
+@pytest.mark.parametrize(
+    ("alias", "name"),
+    [
+        ("Python3", "python"),
+        ("py", "python"),
+        ("C++", "cpp"),
+        ("cpp17", "cpp"),
+        ("js", "javascript"),
+        ("golang", "go"),
+    ],
+)
 def test_aliases(alias, name):
     assert resolve(alias).name == name
 

@@ -4,6 +4,7 @@ nothing left behind when it stops, even when the server dies by SIGKILL."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import textwrap
 import time
 import uuid
 
+import docker.errors
 import pytest
 
 from sandbox.docker import LABEL_INSTANCE, LABEL_OWNER, DockerSandbox
@@ -69,7 +71,9 @@ def test_job_runs_as_an_oom_target_without_privileges(loop, sandbox):
 
 
 def test_ready_reflects_the_pool(loop, sandbox_image, docker_client):
-    backend = DockerSandbox(pool_config(sandbox_image, fresh_owner(), pool_size=1), client=docker_client)
+    backend = DockerSandbox(
+        pool_config(sandbox_image, fresh_owner(), pool_size=1), client=docker_client
+    )
     assert backend.ready()[0] is False
     loop.run(backend.start())
     assert backend.ready()[0] is True
@@ -95,7 +99,9 @@ def test_close_while_jobs_run_leaves_no_container(loop, sandbox_image, docker_cl
     loop.run(backend.start())
 
     async def busy_then_close():
-        sleeper = Job("python", "import time\ntime.sleep(30)", [TestCase("")], limits=Limits(time_s=20))
+        sleeper = Job(
+            "python", "import time\ntime.sleep(30)", [TestCase("")], limits=Limits(time_s=20)
+        )
         task = asyncio.ensure_future(backend.run(sleeper))
         await asyncio.sleep(0.5)
         task.cancel()
@@ -144,7 +150,9 @@ def test_unresponsive_container_is_killed_by_the_server(loop, sandbox_image, doc
     try:
         (frozen,) = backend.containers()
         docker_client.api.pause(frozen)  # the runner can no longer answer
-        job = Job("python", "print(1)", [TestCase("")], limits=Limits(time_s=0.2, compile_time_s=0.1))
+        job = Job(
+            "python", "print(1)", [TestCase("")], limits=Limits(time_s=0.2, compile_time_s=0.1)
+        )
         began = time.monotonic()
         result = loop.run(backend.run(job))
         assert result.error and "did not answer" in result.error
@@ -159,8 +167,10 @@ def test_unresponsive_container_is_killed_by_the_server(loop, sandbox_image, doc
 
 def test_containers_are_recycled_after_n_jobs(loop, sandbox_image, docker_client):
     owner = fresh_owner()
-    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1, max_jobs_per_container=3),
-                            client=docker_client)
+    backend = DockerSandbox(
+        pool_config(sandbox_image, owner, pool_size=1, max_jobs_per_container=3),
+        client=docker_client,
+    )
     loop.run(backend.start())
     try:
         seen = set()
@@ -177,13 +187,18 @@ def test_containers_are_recycled_after_n_jobs(loop, sandbox_image, docker_client
 
 def test_reaper_removes_untracked_containers(loop, sandbox_image, docker_client):
     owner = fresh_owner()
-    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1, reap_interval_s=0.3), client=docker_client)
+    backend = DockerSandbox(
+        pool_config(sandbox_image, owner, pool_size=1, reap_interval_s=0.3), client=docker_client
+    )
     loop.run(backend.start())
     strays = []
     try:
+
         def stray(instance: str, command: list[str]) -> str:
             container = docker_client.containers.create(
-                sandbox_image, command, labels={LABEL_OWNER: owner, LABEL_INSTANCE: instance},
+                sandbox_image,
+                command,
+                labels={LABEL_OWNER: owner, LABEL_INSTANCE: instance},
                 network_mode="none",
             )
             strays.append(container)
@@ -193,23 +208,22 @@ def test_reaper_removes_untracked_containers(loop, sandbox_image, docker_client)
         ours = stray(backend.instance, ["sleep", "600"])
         dead_foreign = stray("another-server", ["true"])  # exited
         live_foreign = stray("another-server", ["sleep", "600"])
-        ids = lambda: set(owned_containers(docker_client, owner))  # noqa: E731
+        ids = lambda: set(owned_containers(docker_client, owner))
         assert wait_until(lambda: ours not in ids() and dead_foreign not in ids(), 15)
         assert live_foreign in ids()  # probably a live server's: left alone
         assert loop.run(backend.run(PRINT)).runs[0].verdict is Verdict.OK
     finally:
         loop.run(backend.close())
         for container in strays:
-            try:
+            with contextlib.suppress(docker.errors.NotFound):
                 container.remove(force=True)
-            except Exception:
-                pass
 
 
 def test_start_fails_loudly_without_the_image(loop, docker_client):
     from sandbox.base import SandboxError
 
-    backend = DockerSandbox(pool_config("reward-server-sandbox:does-not-exist", fresh_owner()),
-                            client=docker_client)
+    backend = DockerSandbox(
+        pool_config("reward-server-sandbox:does-not-exist", fresh_owner()), client=docker_client
+    )
     with pytest.raises(SandboxError, match="sandbox build"):
         loop.run(backend.start())

@@ -11,7 +11,11 @@ from tests.sandbox.conftest import fenced
 
 pytestmark = pytest.mark.docker
 
-SUM_TESTS = [{"input": "1 2\n", "output": "3\n"}, {"input": "40 2", "output": "42"}, {"input": "-5 5\n", "output": "0"}]
+SUM_TESTS = [
+    {"input": "1 2\n", "output": "3\n"},
+    {"input": "40 2", "output": "42"},
+    {"input": "-5 5\n", "output": "0"},
+]
 
 PY_SUM = "a, b = map(int, input().split())\nprint(a + b)"
 CPP_SUM = """#include <iostream>
@@ -42,7 +46,11 @@ def test_partial_credit_is_the_fraction_passed(judge):
     code = "a, b = map(int, input().split())\nprint(a + b if a > 0 else 7)"
     outcome = judge(fenced(code), language="python", tests=SUM_TESTS)
     assert outcome.score == pytest.approx(2 / 3)
-    assert [t["verdict"] for t in outcome.details["tests"]] == ["accepted", "accepted", "wrong_answer"]
+    assert [t["verdict"] for t in outcome.details["tests"]] == [
+        "accepted",
+        "accepted",
+        "wrong_answer",
+    ]
 
 
 def test_all_or_nothing(judge):
@@ -53,13 +61,19 @@ def test_all_or_nothing(judge):
 
 def test_details_never_carry_expected_outputs(judge):
     secret = "expected-7f3a9c"
-    outcome = judge(fenced("print('nope')"), language="python", tests=[{"input": "", "output": secret}])
+    outcome = judge(
+        fenced("print('nope')"), language="python", tests=[{"input": "", "output": secret}]
+    )
     assert outcome.score == 0.0
     assert secret not in repr(outcome)
 
 
 def test_prefix_of_expected_output_is_wrong(judge):
-    outcome = judge(fenced("print(1)\nprint(2)"), language="python", tests=[{"input": "", "output": "1\n2\n3\n"}])
+    outcome = judge(
+        fenced("print(1)\nprint(2)"),
+        language="python",
+        tests=[{"input": "", "output": "1\n2\n3\n"}],
+    )
     assert outcome.details["tests"][0]["verdict"] == "wrong_answer"
 
 
@@ -72,7 +86,9 @@ def test_python_compile_error(judge):
 
 
 def test_cpp_compile_error(judge):
-    outcome = judge(fenced("int main() { return undefined_name; }", "cpp"), language="cpp", tests=SUM_TESTS)
+    outcome = judge(
+        fenced("int main() { return undefined_name; }", "cpp"), language="cpp", tests=SUM_TESTS
+    )
     assert outcome.score == 0.0
     assert outcome.details["compile"]["verdict"] == "compile_error"
     assert "undefined_name" in outcome.details["compile"]["output"]
@@ -87,24 +103,34 @@ def test_runtime_error_reports_signal(judge):
 
 
 def test_nonzero_exit_is_a_runtime_error(judge):
-    outcome = judge(fenced("import sys\nprint(3)\nsys.exit(4)"), language="python", tests=[{"input": "", "output": "3"}])
+    outcome = judge(
+        fenced("import sys\nprint(3)\nsys.exit(4)"),
+        language="python",
+        tests=[{"input": "", "output": "3"}],
+    )
     assert outcome.details["tests"][0]["verdict"] == "runtime_error"
     assert outcome.details["tests"][0]["exit_code"] == 4
 
 
 def test_no_code_block_scores_zero(judge):
-    outcome = judge("<think>x</think>print(1)", language="python", tests=[{"input": "", "output": "1"}])
+    outcome = judge(
+        "<think>x</think>print(1)", language="python", tests=[{"input": "", "output": "1"}]
+    )
     assert outcome.status == "ok" and outcome.score == 0.0
     assert outcome.details["reason"] == "no_code_block"
 
 
 def test_code_inside_unclosed_think_is_not_an_answer(judge):
-    outcome = judge("<think>```python\nprint(1)\n```", language="python", tests=[{"input": "", "output": "1"}])
+    outcome = judge(
+        "<think>```python\nprint(1)\n```", language="python", tests=[{"input": "", "output": "1"}]
+    )
     assert outcome.score == 0.0 and outcome.details["reason"] == "unfinished_think"
 
 
 def test_code_in_the_reasoning_is_ignored(judge):
-    completion = "<think>```python\nprint(1)\n```</think>I would print two.\n```python\nprint(2)\n```"
+    completion = (
+        "<think>```python\nprint(1)\n```</think>I would print two.\n```python\nprint(2)\n```"
+    )
     outcome = judge(completion, language="python", tests=[{"input": "", "output": "1"}])
     assert outcome.details["tests"][0]["verdict"] == "wrong_answer"
 
@@ -113,7 +139,9 @@ def test_stdin_is_large_and_exact(judge):
     numbers = list(range(200_000))
     stdin = " ".join(map(str, numbers)) + "\n"
     code = "import sys\nprint(sum(map(int, sys.stdin.buffer.read().split())))"
-    outcome = judge(fenced(code), language="python", tests=[{"input": stdin, "output": str(sum(numbers))}])
+    outcome = judge(
+        fenced(code), language="python", tests=[{"input": stdin, "output": str(sum(numbers))}]
+    )
     assert outcome.score == 1.0
 
 
@@ -127,12 +155,19 @@ def test_large_correct_output_is_not_truncated(judge):
 
 def test_deep_recursion_gets_the_stack(judge):
     code = "import sys\nsys.setrecursionlimit(10**6)\ndef f(n): return 0 if n == 0 else 1 + f(n - 1)\nprint(f(100000))"
-    outcome = judge(fenced(code), language="python", tests=[{"input": "", "output": "100000"}], time_limit_s=2.0)
+    outcome = judge(
+        fenced(code), language="python", tests=[{"input": "", "output": "100000"}], time_limit_s=2.0
+    )
     assert outcome.score == 1.0, outcome.details
 
 
 def test_exec_mode_runs_a_fresh_interpreter(loop, sandbox):
-    job = Job("python", "import sys\nprint(len(sys.modules) < 200, __name__)", [TestCase("")], python_mode="exec")
+    job = Job(
+        "python",
+        "import sys\nprint(len(sys.modules) < 200, __name__)",
+        [TestCase("")],
+        python_mode="exec",
+    )
     result = loop.run(sandbox.run(job))
     assert result.runs[0].verdict is Verdict.OK
     assert result.runs[0].stdout.split() == ["True", "__main__"]
@@ -172,19 +207,39 @@ def test_limits_are_clamped_to_the_pool_maximum(loop, sandbox):
 
 def test_assert_mode_in_a_fresh_interpreter(loop, sandbox):
     test_code = "def check(candidate):\n    assert candidate(3) == 9\n"
-    for source, accepted in [("def f(x):\n    return x * x", True), ("import sys\ndef f(x):\n    return x\nsys.exit(0)", False)]:
-        job = Job("python", source, test_code=test_code, entry_point="f", marker="m" * 32, python_mode="exec")
+    for source, accepted in [
+        ("def f(x):\n    return x * x", True),
+        ("import sys\ndef f(x):\n    return x\nsys.exit(0)", False),
+    ]:
+        job = Job(
+            "python",
+            source,
+            test_code=test_code,
+            entry_point="f",
+            marker="m" * 32,
+            python_mode="exec",
+        )
         run = loop.run(sandbox.run(job)).runs[0]
         assert (run.verdict is Verdict.OK and run.harness == "m" * 32) is accepted
 
 
 def test_language_missing_from_the_image_is_not_the_models_fault(judge, sandbox):
     if sandbox.languages is not None and "java" not in sandbox.languages:
-        outcome = judge(fenced("public class Main { public static void main(String[] a) {} }", "java"),
-                        language="java", tests=[{"input": "", "output": ""}])
+        outcome = judge(
+            fenced("public class Main { public static void main(String[] a) {} }", "java"),
+            language="java",
+            tests=[{"input": "", "output": ""}],
+        )
         assert outcome.status == "invalid"
         assert "no java" in outcome.message
     else:  # an image built with every language: java must then work
-        outcome = judge(fenced("public class Main { public static void main(String[] a) { System.out.print(1); } }",
-                               "java"), language="java", tests=[{"input": "", "output": "1"}], time_limit_s=5.0)
+        outcome = judge(
+            fenced(
+                "public class Main { public static void main(String[] a) { System.out.print(1); } }",
+                "java",
+            ),
+            language="java",
+            tests=[{"input": "", "output": "1"}],
+            time_limit_s=5.0,
+        )
         assert outcome.score == 1.0

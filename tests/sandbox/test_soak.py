@@ -40,12 +40,24 @@ ABUSE = {
     "crash": "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)",
 }
 ABUSE_VERDICT = {
-    "daemon": Verdict.OK, "files": Verdict.OK, "fork_bomb": Verdict.TIME_LIMIT,
-    "memory": Verdict.MEMORY_LIMIT, "flood": Verdict.OUTPUT_LIMIT, "sleep": Verdict.TIME_LIMIT,
+    "daemon": Verdict.OK,
+    "files": Verdict.OK,
+    "fork_bomb": Verdict.TIME_LIMIT,
+    "memory": Verdict.MEMORY_LIMIT,
+    "flood": Verdict.OUTPUT_LIMIT,
+    "sleep": Verdict.TIME_LIMIT,
     "crash": Verdict.RUNTIME_ERROR,
 }
 # Cheap abuse is common; the ones that run into a time limit are rarer.
-ABUSE_WEIGHT = {"daemon": 6, "files": 6, "memory": 3, "flood": 3, "crash": 3, "fork_bomb": 1, "sleep": 1}
+ABUSE_WEIGHT = {
+    "daemon": 6,
+    "files": 6,
+    "memory": 3,
+    "flood": 3,
+    "crash": 3,
+    "fork_bomb": 1,
+    "sleep": 1,
+}
 
 
 def sandbox_processes(uid_base: int) -> list[str]:
@@ -68,7 +80,9 @@ def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
     owner = f"reward-server-soak-{uuid.uuid4().hex[:8]}"
     # A uid range of its own, so other pools on this engine cannot be mistaken for leftovers.
     uid_base = 1_000_000 + random.randrange(1000) * UID_SPAN
-    config = pool_config(image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400, uid_base=uid_base)
+    config = pool_config(
+        image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400, uid_base=uid_base
+    )
     backend = DockerSandbox(config, client=client)
     volumes_before = len(client.api.volumes().get("Volumes") or [])
     rng = random.Random(1234)
@@ -76,10 +90,27 @@ def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
     for i in range(jobs):
         if i % abuse_every == abuse_every - 1:
             kind = rng.choices(list(ABUSE_WEIGHT), weights=list(ABUSE_WEIGHT.values()))[0]
-            plan.append((kind, Job("python", ABUSE[kind], [TestCase("")], limits=Limits(time_s=0.3, output_bytes=2**16))))
+            plan.append(
+                (
+                    kind,
+                    Job(
+                        "python",
+                        ABUSE[kind],
+                        [TestCase("")],
+                        limits=Limits(time_s=0.3, output_bytes=2**16),
+                    ),
+                )
+            )
         else:
-            a, b = rng.randint(-10**9, 10**9), rng.randint(-10**9, 10**9)
-            plan.append((f"{a + b}", Job("python", "print(sum(map(int, input().split())))", [TestCase(f"{a} {b}\n")])))
+            a, b = rng.randint(-(10**9), 10**9), rng.randint(-(10**9), 10**9)
+            plan.append(
+                (
+                    f"{a + b}",
+                    Job(
+                        "python", "print(sum(map(int, input().split())))", [TestCase(f"{a} {b}\n")]
+                    ),
+                )
+            )
 
     async def run_all():
         await backend.start()

@@ -76,8 +76,10 @@ def test_every_checker_accepts_the_expected_output_itself(expected, name):
     assert checker(name)(expected, expected)
 
 
-@given(tokens=st.lists(st.from_regex(r"[A-Za-z0-9.+-]{1,8}", fullmatch=True), min_size=1, max_size=20),
-       cut=st.integers(min_value=0, max_value=19))
+@given(
+    tokens=st.lists(st.from_regex(r"[A-Za-z0-9.+-]{1,8}", fullmatch=True), min_size=1, max_size=20),
+    cut=st.integers(min_value=0, max_value=19),
+)
 def test_a_strict_prefix_never_passes(tokens, cut):
     cut = min(cut, len(tokens) - 1)
     output, expected = " ".join(tokens[:cut]), " ".join(tokens)
@@ -85,7 +87,10 @@ def test_a_strict_prefix_never_passes(tokens, cut):
     assert not floats_equal(output, expected)
 
 
-@given(a=st.floats(allow_nan=False, allow_infinity=False, width=32), b=st.floats(allow_nan=False, allow_infinity=False, width=32))
+@given(
+    a=st.floats(allow_nan=False, allow_infinity=False, width=32),
+    b=st.floats(allow_nan=False, allow_infinity=False, width=32),
+)
 def test_float_checker_is_consistent_with_the_tolerance(a, b):
     close = abs(a - b) <= 1e-6 or abs(a - b) <= 1e-6 * abs(b)
     assert floats_equal(repr(a), repr(b)) is close

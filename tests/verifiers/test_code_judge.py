@@ -38,7 +38,10 @@ def test_extract_code_never_raises(answer):
 
 
 def stdio_spec(**changes):
-    values = {"language": "python", "tests": [{"input": "", "output": "1"}, {"input": "", "output": "2"}]}
+    values = {
+        "language": "python",
+        "tests": [{"input": "", "output": "1"}, {"input": "", "output": "2"}],
+    }
     values.update(changes)
     return CodeSpec(**values)
 
@@ -57,11 +60,19 @@ def test_judge_compares_each_run_with_its_expected_output():
 
 def test_judge_keeps_the_sandbox_verdicts():
     spec = stdio_spec()
-    runs = [TestRun(Verdict.TIME_LIMIT, reason="wall"), TestRun(Verdict.RUNTIME_ERROR, signal="SIGSEGV")]
+    runs = [
+        TestRun(Verdict.TIME_LIMIT, reason="wall"),
+        TestRun(Verdict.RUNTIME_ERROR, signal="SIGSEGV"),
+    ]
     outcome = judge(Result(runs=runs), build_job("x", spec), spec)
     assert outcome.score == 0.0
-    assert outcome.details["tests"][0] == {"verdict": "time_limit", "time_s": 0.0, "cpu_s": 0.0,
-                                           "memory_mb": 0.0, "reason": "wall"}
+    assert outcome.details["tests"][0] == {
+        "verdict": "time_limit",
+        "time_s": 0.0,
+        "cpu_s": 0.0,
+        "memory_mb": 0.0,
+        "reason": "wall",
+    }
     assert outcome.details["tests"][1]["signal"] == "SIGSEGV"
 
 
@@ -75,7 +86,9 @@ def test_judge_compile_error_scores_zero_for_every_test():
 
 def test_judge_test_code_that_does_not_compile_is_the_references_fault():
     spec = CodeSpec(language="python", test_code="def check(:", entry_point="f")
-    result = Result(compile=CompileResult(Verdict.COMPILE_ERROR, output="SyntaxError", stage="test_code"))
+    result = Result(
+        compile=CompileResult(Verdict.COMPILE_ERROR, output="SyntaxError", stage="test_code")
+    )
     assert judge(result, build_job("x", spec), spec).status == "invalid"
 
 
@@ -101,7 +114,9 @@ def test_assert_mode_needs_this_jobs_marker():
 def test_all_or_nothing_stops_at_the_first_failure():
     spec = stdio_spec(all_or_nothing=True)
     assert build_job("x", spec).stop_on_failure
-    outcome = judge(Result(runs=[ok_run("1"), TestRun(Verdict.SKIPPED)]), build_job("x", spec), spec)
+    outcome = judge(
+        Result(runs=[ok_run("1"), TestRun(Verdict.SKIPPED)]), build_job("x", spec), spec
+    )
     assert outcome.score == 0.0
     assert outcome.details["tests"][1]["verdict"] == "skipped"
 
