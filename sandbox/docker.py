@@ -197,7 +197,11 @@ class DockerSandbox(SandboxBackend):
                 f"it has {', '.join(sorted(self.languages))} (rebuild with --language {language.name})"
             )
         timeout = job_deadline(job, limits, self.config.job_slack_s)
-        box = await self._idle.get()
+        box = await self._acquire()
+        if box is None:
+            return Result.failure(
+                f"no sandbox container is running: {self._last_error or 'pool closed'}"
+            )
         began = time.monotonic()
         try:
             reply = await self._call(box.call, message, timeout)
@@ -225,6 +229,16 @@ class DockerSandbox(SandboxBackend):
         else:
             self._idle.put_nowait(box)
         return result
+
+    async def _acquire(self) -> _Box | None:
+        """An idle container; None when the pool closed or cannot start any (engine down),
+        so callers get an error instead of waiting forever."""
+        while True:
+            try:
+                return await asyncio.wait_for(self._idle.get(), timeout=1.0)
+            except TimeoutError:
+                if self._closing or (not self._boxes and self._last_error):
+                    return None
 
     # ---- containers ----------------------------------------------------------------------
     async def _call(self, fn: Any, *args: Any) -> Any:
