@@ -98,12 +98,16 @@ def sandbox_build(
     method: str = typer.Option("auto", help="auto | debootstrap | dockerfile"),
     force: bool = typer.Option(False, help="Rebuild even when an image with the same recipe exists."),
     image: Optional[str] = typer.Option(None, help="Image tag (REWARD_SANDBOX__IMAGE)."),
+    language: Optional[list[str]] = typer.Option(
+        None, "--language", "-l", help="Languages the image carries (repeat); default python, cpp, c."
+    ),
 ) -> None:
     """Build the sandbox image, or reuse it when its recipe has not changed."""
-    from sandbox.images.build import ensure_image
+    from sandbox.images.build import DEFAULT_LANGUAGES, ensure_image
 
     tag = image or _settings().sandbox.image
-    typer.echo(ensure_image(tag=tag, method=method, force=force))
+    languages = tuple(language) if language else DEFAULT_LANGUAGES
+    typer.echo(ensure_image(tag=tag, method=method, force=force, languages=languages, log=lambda m: typer.echo(m, err=True)))
 
 
 def main() -> None:

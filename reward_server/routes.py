@@ -70,11 +70,7 @@ async def verifiers(runtime: Runtime = Depends(_runtime)) -> dict[str, Any]:
     """What this server can check, its presets and default weights."""
     from .verifiers.language import supported_languages
 
-    sandbox_languages: list[str] = []
-    if runtime.sandbox is not None:
-        from sandbox.languages import LANGUAGES
-
-        sandbox_languages = sorted(LANGUAGES)
+    sandbox_languages = runtime.sandbox.languages() if runtime.sandbox is not None else []
     return {
         "components": {
             "format": "R1 think-tag structure (always computed)",
@@ -85,7 +81,7 @@ async def verifiers(runtime: Runtime = Depends(_runtime)) -> dict[str, Any]:
         "presets": {name: {"weights": PRESETS[name], "description": PRESET_DESCRIPTIONS[name]} for name in PRESETS},
         "default_weights": runtime.settings.weights.model_dump(),
         "languages": supported_languages(),
-        "code_languages": sandbox_languages,
+        "code_languages": sandbox_languages,  # null while the sandbox starts
         "item_deadline_s": runtime.settings.item_deadline_s,
     }
 
@@ -103,7 +99,7 @@ async def run(body: RunRequest, runtime: Runtime = Depends(_runtime)) -> RunResp
         backend = await runtime.sandbox.get()
     except SandboxUnavailable as exc:
         raise ServiceUnavailable(str(exc)) from exc
-    return await run_raw(body, backend)
+    return await run_raw(body, backend, limits=runtime.scorer.test_limits)
 
 
 @router.post("/openrlhf", response_model=OpenRLHFResponse, tags=["trainers"])

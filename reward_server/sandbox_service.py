@@ -17,8 +17,49 @@ from .config import SandboxSettings
 
 if TYPE_CHECKING:
     from sandbox.base import SandboxBackend
+    from sandbox.types import Limits, PoolConfig
 
 log = logging.getLogger(__name__)
+
+
+def test_limits(settings: SandboxSettings) -> "Limits":
+    """Per-test limits from the settings; an item's own time and memory limits win."""
+    from sandbox.types import Limits
+
+    return Limits(
+        output_bytes=settings.output_limit_bytes,
+        stderr_bytes=settings.stderr_limit_bytes,
+        processes=settings.processes,
+        file_size_mb=settings.file_size_mb,
+        open_files=settings.open_files,
+        compile_time_s=settings.compile_time_s,
+        compile_memory_mb=settings.compile_memory_mb,
+    )
+
+
+def pool_config(settings: SandboxSettings) -> "PoolConfig":
+    """The Docker backend's configuration from the server's settings."""
+    from sandbox.types import PoolConfig
+
+    s = settings
+    return PoolConfig(
+        image=s.image,
+        pool_size=s.pool_size,
+        max_jobs_per_container=s.max_jobs_per_container,
+        limits=test_limits(s),
+        max_time_s=s.max_time_s,
+        max_memory_mb=s.max_memory_mb,
+        container_memory_mb=s.container_memory_mb,
+        cpus=s.cpus,
+        pids_limit=s.pids_limit,
+        tmpfs_mb=s.tmpfs_mb,
+        shm_mb=s.shm_mb,
+        owner=s.owner or f"reward-server-{os.getpid()}",
+        reap_interval_s=s.reap_interval_s,
+        job_slack_s=s.job_slack_s,
+        python_mode=s.python_mode,
+        docker_url=s.docker_url,
+    )
 
 
 class SandboxUnavailable(Exception):
@@ -34,23 +75,8 @@ class SandboxService:
 
     def _make_backend(self) -> "SandboxBackend":
         from sandbox.docker import DockerSandbox
-        from sandbox.types import PoolConfig
 
-        s = self.settings
-        config = PoolConfig(
-            image=s.image,
-            pool_size=s.pool_size,
-            max_jobs_per_container=s.max_jobs_per_container,
-            pids_limit=s.pids_limit,
-            cpus=s.cpus,
-            container_memory_mb=s.container_memory_mb,
-            tmpfs_mb=s.tmpfs_mb,
-            output_limit_bytes=s.output_limit_bytes,
-            job_overhead_s=s.job_overhead_s,
-            reap_interval_s=s.reap_interval_s,
-            owner=f"reward-server-{os.getpid()}",
-        )
-        return DockerSandbox(config)
+        return DockerSandbox(pool_config(self.settings))
 
     def start(self) -> None:
         """Begin starting the backend in the background (no-op when disabled)."""
@@ -76,6 +102,13 @@ class SandboxService:
             return False, "sandbox starting"
         assert self._backend is not None
         return self._backend.ready()
+
+    def languages(self) -> list[str] | None:
+        """Languages the running image carries (None until the pool has started)."""
+        if self._backend is None or self._task is None or not self._task.done():
+            return None
+        langs = getattr(self._backend, "languages", None)
+        return sorted(langs) if langs is not None else None
 
     async def get(self) -> "SandboxBackend":
         """The running backend, waiting for start-up if needed."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .advantages import group_advantages
 from .config import Settings
 from .presets import COMPONENTS, resolve_weights
-from .sandbox_service import SandboxService, SandboxUnavailable
+from .sandbox_service import SandboxService, SandboxUnavailable, test_limits
 from .schemas import ErrorInfo, ScoreItem, ScoreResult, Scores
 from .verifiers import VerifierSet
 from .verifiers.base import STATUS_SEVERITY, Outcome
@@ -72,6 +72,7 @@ class Scorer:
         self.verifiers = verifiers
         self.sandbox = sandbox
         self._defaults = settings.weights.model_dump()
+        self.test_limits = test_limits(settings.sandbox) if sandbox is not None else None
 
     async def score(
         self, items: Sequence[ScoreItem], preset: str | None = None
@@ -151,6 +152,6 @@ class Scorer:
         except SandboxUnavailable as exc:
             return {"accuracy": Outcome.error(str(exc), "sandbox_unavailable", retryable=True)}
         outcome = await self.verifiers.code(
-            item.completion, item.code, backend, prefilled=item.format.prefilled
+            item.completion, item.code, backend, prefilled=item.format.prefilled, limits=self.test_limits
         )
         return {"accuracy": outcome}
