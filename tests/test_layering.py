@@ -1,0 +1,39 @@
+"""Dependencies point one way: trainer_client -> reward_server.schemas; reward_server -> sandbox."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _modules(package: str) -> list[str]:
+    return [package] + [f"{package}.{m.name}" for m in pkgutil.walk_packages([str(ROOT / package.replace(".", "/"))])]
+
+
+def _loaded_after_import(modules: list[str]) -> set[str]:
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n"
+        "    importlib.import_module(m)\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return set(out.stdout.split())
+
+
+def test_sandbox_uses_nothing_of_ours():
+    mods = [m for m in _modules("sandbox") if m != "sandbox.runner"]
+    loaded = _loaded_after_import(mods)
+    ours = {m for m in loaded if m.split(".")[0] in ("reward_server", "trainer_client")}
+    assert ours == set()
+
+
+def test_runner_is_standard_library_only():
+    source = (ROOT / "sandbox" / "runner.py").read_text()
+    imported = {line.split()[1].split(".")[0] for line in source.splitlines()
+                if line.startswith(("import ", "from ")) and not line.startswith("from __future__")}
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
