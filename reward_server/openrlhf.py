@@ -8,47 +8,21 @@ Its protocol has no "no reward": an item we could not score gets ``failed_reward
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from pydantic import ValidationError
 
-from .schemas import OpenRLHFRequest, OpenRLHFResponse, ScoreItem, ScoreResult
+from .schemas import (
+    LabelError,
+    OpenRLHFRequest,
+    OpenRLHFResponse,
+    ScoreItem,
+    ScoreResult,
+    openrlhf_completion,
+    openrlhf_label_fields,
+)
 
 log = logging.getLogger(__name__)
-
-
-class LabelError(ValueError):
-    """A label that is neither a gold answer nor an object of item fields."""
-
-
-def label_fields(label: Any) -> dict[str, Any]:
-    """A gold math answer, or a JSON object (possibly as a string) of item fields."""
-    if isinstance(label, dict):
-        return dict(label)
-    if isinstance(label, str):
-        text = label.strip()
-        if text.startswith("{"):
-            try:
-                parsed = json.loads(text)
-            except json.JSONDecodeError:
-                parsed = None
-            if isinstance(parsed, dict):
-                return parsed
-        return {"task": "math", "answer": label}
-    if isinstance(label, int | float) and not isinstance(label, bool):
-        return {"task": "math", "answer": str(label)}
-    if label is None:
-        return {}
-    raise LabelError(f"label of type {type(label).__name__} is neither an answer nor an object")
-
-
-def completion_of(query: str, prompt: str | None) -> str:
-    """The completion is the query without its prompt prefix."""
-    if prompt and query.startswith(prompt):
-        return query[len(prompt):]
-    return query
 
 
 def to_items(req: OpenRLHFRequest) -> list[ScoreItem | str]:
@@ -61,8 +35,8 @@ def to_items(req: OpenRLHFRequest) -> list[ScoreItem | str]:
     for i, query in enumerate(req.query):
         prompt = req.prompts[i] if req.prompts else None
         try:
-            fields = label_fields(req.labels[i]) if req.labels else {}
-            fields.update(completion=completion_of(query, prompt), prompt=prompt, id=str(i))
+            fields = openrlhf_label_fields(req.labels[i]) if req.labels else {}
+            fields.update(completion=openrlhf_completion(query, prompt), prompt=prompt, id=str(i))
             items.append(ScoreItem.model_validate(fields))
         except (LabelError, ValidationError) as exc:
             items.append(f"sample {i}: {exc}")

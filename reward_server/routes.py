@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 
@@ -40,6 +40,7 @@ def _authorize(request: Request) -> None:
 
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(_authorize)])
+RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
 def _check_batch(runtime: Runtime, n: int) -> None:
@@ -48,7 +49,7 @@ def _check_batch(runtime: Runtime, n: int) -> None:
 
 
 @router.post("/score", response_model=ScoreResponse, tags=["score"])
-async def score(body: ScoreRequest, runtime: Runtime = Depends(_runtime)) -> ScoreResponse:
+async def score(body: ScoreRequest, runtime: RuntimeDep) -> ScoreResponse:
     """Score each item; results come back in request order."""
     _check_batch(runtime, len(body.items))
     if body.group_size is not None and len(body.items) % body.group_size:
@@ -57,7 +58,7 @@ async def score(body: ScoreRequest, runtime: Runtime = Depends(_runtime)) -> Sco
         )
     try:
         check_preset(body.preset)
-        for i, item in enumerate(body.items):
+        for item in body.items:
             check_preset(item.preset)
     except UnknownPreset as exc:
         raise BadRequest(str(exc)) from exc
@@ -66,7 +67,7 @@ async def score(body: ScoreRequest, runtime: Runtime = Depends(_runtime)) -> Sco
 
 
 @router.get("/verifiers", tags=["score"])
-async def verifiers(runtime: Runtime = Depends(_runtime)) -> dict[str, Any]:
+async def verifiers(runtime: RuntimeDep) -> dict[str, Any]:
     """What this server can check, its presets and default weights."""
     from .verifiers.language import supported_languages
 
@@ -87,7 +88,7 @@ async def verifiers(runtime: Runtime = Depends(_runtime)) -> dict[str, Any]:
 
 
 @router.post("/run", response_model=RunResponse, tags=["sandbox"])
-async def run(body: RunRequest, runtime: Runtime = Depends(_runtime)) -> RunResponse:
+async def run(body: RunRequest, runtime: RuntimeDep) -> RunResponse:
     """Run a program once in the sandbox and return what it printed and its verdict."""
     from .verifiers.code import run_raw
 
@@ -103,7 +104,7 @@ async def run(body: RunRequest, runtime: Runtime = Depends(_runtime)) -> RunResp
 
 
 @router.post("/openrlhf", response_model=OpenRLHFResponse, tags=["trainers"])
-async def openrlhf(body: OpenRLHFRequest, runtime: Runtime = Depends(_runtime)) -> OpenRLHFResponse:
+async def openrlhf(body: OpenRLHFRequest, runtime: RuntimeDep) -> OpenRLHFResponse:
     """OpenRLHF's remote reward protocol (``--remote_rm_url``)."""
     _check_batch(runtime, len(body.query))
     try:

@@ -7,6 +7,7 @@ fields may be added, none renamed.  This module imports pydantic only (no FastAP
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -42,7 +43,7 @@ class CodeSpec(_Model):
     all_or_nothing: bool = Field(False, description="Score 1 only when every test passes.")
 
     @model_validator(mode="after")
-    def _has_tests(self) -> "CodeSpec":
+    def _has_tests(self) -> CodeSpec:
         if not self.tests and not self.test_code:
             raise ValueError("code needs `tests` (stdio) or `test_code` (assert style)")
         return self
@@ -165,3 +166,42 @@ class ProblemDetail(_Model):
 
     error: ErrorInfo
     detail: Any = None
+
+
+# -- OpenRLHF's label convention, shared by the server route and the trainer-side adapter --
+
+
+class LabelError(ValueError):
+    """An OpenRLHF label that is neither a gold answer nor an object of item fields."""
+
+
+def openrlhf_label_fields(label: Any, *, strict: bool = True) -> dict[str, Any]:
+    """Item fields from an OpenRLHF label: a gold math answer, or an object of fields.
+
+    A string is a gold answer unless it is a JSON object; numbers are answers too.
+    Anything else raises :class:`LabelError` (or gives ``{}`` when not ``strict``).
+    """
+    if isinstance(label, dict):
+        return dict(label)
+    if isinstance(label, str):
+        text = label.strip()
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except json.JSONDecodeError:
+                parsed = None
+            if isinstance(parsed, dict):
+                return parsed
+        return {"task": "math", "answer": label}
+    if isinstance(label, int | float) and not isinstance(label, bool):
+        return {"task": "math", "answer": str(label)}
+    if label is None or not strict:
+        return {}
+    raise LabelError(f"label of type {type(label).__name__} is neither an answer nor an object")
+
+
+def openrlhf_completion(query: str, prompt: str | None) -> str:
+    """OpenRLHF sends prompt + completion as ``query``: cut the prompt prefix off."""
+    if prompt and query.startswith(prompt):
+        return query[len(prompt):]
+    return query

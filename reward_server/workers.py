@@ -19,8 +19,8 @@ import logging
 import multiprocessing
 import resource
 import time
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -52,7 +52,7 @@ def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
     """Runs in each new worker: cap its memory, then warm the verifiers' caches."""
     limit = memory_mb * 1024 * 1024
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or hard > limit:
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
     except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
@@ -60,7 +60,7 @@ def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
     for warm in warmups:
         try:
             warm()
-        except Exception:  # noqa: BLE001 - a failed warm-up only costs speed
+        except Exception:
             log.exception("worker warm-up %r failed", warm)
 
 

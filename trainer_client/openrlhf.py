@@ -22,42 +22,15 @@ server speak the protocol itself.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
-from reward_server.schemas import ScoreResult
+from reward_server.schemas import ScoreResult, openrlhf_completion, openrlhf_label_fields
 
 from .client import RewardClient
 from .env import read_env, shared_client
 
 LOG_KEYS = ("accuracy", "format", "language", "unscored")
-
-
-def label_fields(label: Any) -> dict[str, Any]:
-    """A gold math answer, or an object (or a JSON-object string) of item fields."""
-    if isinstance(label, dict):
-        return dict(label)
-    if isinstance(label, str):
-        text = label.strip()
-        if text.startswith("{"):
-            try:
-                parsed = json.loads(text)
-            except json.JSONDecodeError:
-                parsed = None
-            if isinstance(parsed, dict):
-                return parsed
-        return {"task": "math", "answer": label}
-    if isinstance(label, int | float) and not isinstance(label, bool):
-        return {"task": "math", "answer": str(label)}
-    return {}
-
-
-def completion_of(query: str, prompt: str | None) -> str:
-    """The completion: the query without its prompt prefix."""
-    if prompt and query.startswith(prompt):
-        return query[len(prompt) :]
-    return query
 
 
 def _as_tensor(values: list[float]) -> Any:
@@ -94,9 +67,9 @@ class OpenRLHFReward:
             prompt = prompts[i] if prompts and i < len(prompts) else None
             fields = {
                 **self.defaults,
-                **label_fields(labels[i] if labels and i < len(labels) else None),
+                **openrlhf_label_fields(labels[i] if labels and i < len(labels) else None, strict=False),
             }
-            fields["completion"] = completion_of(query, prompt)
+            fields["completion"] = openrlhf_completion(query, prompt)
             items.append(fields)
         return items
 

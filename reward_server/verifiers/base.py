@@ -30,7 +30,7 @@ class Outcome:
     retryable: bool = False
 
     @classmethod
-    def ok(cls, score: float, **details: Any) -> "Outcome":
+    def ok(cls, score: float, **details: Any) -> Outcome:
         """A score the model earned (0.0 is a legitimate, model-caused score)."""
         if not 0.0 <= score <= 1.0:
             raise ValueError(f"score {score!r} is outside [0, 1]")
@@ -39,7 +39,7 @@ class Outcome:
     @classmethod
     def invalid(
         cls, message: str, error_type: str = "invalid_reference", **details: Any
-    ) -> "Outcome":
+    ) -> Outcome:
         """The reference (gold answer, tests) is unusable: no reward either way."""
         return cls(None, "invalid", details, error_type, message, False)
 
@@ -50,13 +50,13 @@ class Outcome:
         error_type: str = "verifier_error",
         retryable: bool = True,
         **details: Any,
-    ) -> "Outcome":
+    ) -> Outcome:
         """Our fault or the infrastructure's; never scored as a wrong answer."""
         return cls(None, "error", details, error_type, message, retryable)
 
     @classmethod
     def timeout(
         cls, message: str, error_type: str = "deadline_exceeded", **details: Any
-    ) -> "Outcome":
+    ) -> Outcome:
         """The verifier ran past its hard deadline and was killed."""
         return cls(None, "timeout", details, error_type, message, False)

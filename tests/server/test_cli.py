@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -56,7 +57,7 @@ def test_serve_answers_and_stops_on_sigterm_without_orphans():
         assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
         assert "Application shutdown complete" in proc.stdout.read()
         time.sleep(0.5)
-        alive = [k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in open(f"/proc/{k}/status").read()]
+        alive = [k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in Path(f"/proc/{k}/status").read_text()]
         assert not alive, f"worker processes outlived the server: {alive}"
     finally:
         if proc.poll() is None:
