@@ -156,8 +156,15 @@ def test_pathological_gold_is_invalid_not_scored(worker: Worker) -> None:
         "<think>r</think>" + "$" * 100_000,
         "</think>" * 13_000 + "\\boxed{5}",
         "<think>r</think>" + "The answer is 5. " * 6000,
+        # inputs that make backtracking regular expressions quadratic or worse
+        "<think>r</think>answer" + " " * 100_000,
+        "<think>r</think>The answer is" + " " * 100_000 + "5",
+        "<think>r</think>The answer is 5" + ". a" * 34_000,
+        "<think>r</think>" + "\\boxed 1 " * 12_000,
+        "<think>r</think>The answer is 5^" + " " * 100_000 + "\\circ",
+        "<think>r</think>\\boxed{5" + " " * 100_000 + "\\text{cm}}",
     ],
-    ids=[f"100kB-{i}" for i in range(10)],
+    ids=[f"100kB-{i}" for i in range(16)],
 )
 def test_100kb_completion_answers_quickly(worker: Worker, completion: str) -> None:
     assert len(completion) >= 100_000

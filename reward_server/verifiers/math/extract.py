@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from ..text import split_think
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
+# Possessive quantifiers throughout: no backtracking, so long runs of blanks stay linear.
 _ANCHOR_RE = re.compile(
-    r"(?:\*\*|__)?\s*(?:(?:the\s+)?final\s+answer(?:\s+is)?|the\s+(?:correct\s+)?answer\s+is|"
-    r"answer(?=\s*(?:\*\*|__)?\s*:))\s*(?:\*\*|__)?\s*[:：]?\s*(?:\*\*|__)?",
+    r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|the\s++(?:correct\s++)?answer\s++is(?![a-z])|"
+    r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])",
     re.IGNORECASE,
 )
+_ANCHOR_TAIL_RE = re.compile(r"[ \t]*+(?:\*\*|__)?+\s*+[:：]?+\s*+(?:\*\*|__)?+")
 _MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+_BARE_TOKEN_RE = re.compile(r"\s*+([^\s$.,;]+)")
 _DOLLARS_RE = re.compile(r"\$\$|(?<!\\)\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSING_REMARK_RE = re.compile(r"[^\d$\\=^_{}]{0,80}")
 MAX_BARE_CHARS = 80
@@ -59,11 +62,11 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
         if m is None:
             return boxes, False
         if m.group(1) is None:  # \boxed 5  (a single token, no braces)
-            token = re.match(r"\s*([^\s$.,;]+)", text[m.end() :])
+            token = _BARE_TOKEN_RE.match(text, m.end())
             if token is None:
                 return boxes, True
             boxes.append(token.group(1))
-            pos = m.end() + token.end()
+            pos = token.end()
             continue
         end = _close_brace(text, m.end() - 1)
         if end < 0:
@@ -93,11 +96,12 @@ def _close_brace(text: str, start: int) -> int:
 def _anchored(region: str) -> str | None:
     """The answer after the last anchored phrase, if that answer ends the region."""
     last = None
-    for last in _ANCHOR_RE.finditer(region):
-        pass
+    for match in _ANCHOR_RE.finditer(region):
+        last = match
     if last is None:
         return None
-    rest = region[last.end() :].strip()
+    tail = _ANCHOR_TAIL_RE.match(region, last.end())
+    rest = region[tail.end() if tail else last.end() :].strip()
     line, _, after = rest.partition("\n")
     cut = _sentence_end(line)
     answer, tail = line[:cut], line[cut:] + "\n" + after
@@ -112,13 +116,16 @@ def _sentence_end(line: str) -> int:
     """Index of the period that ends the first sentence of ``line`` (outside ``$…$``)."""
     in_math = False
     n = len(line)
+    last_text = len(line.rstrip())
     for i, c in enumerate(line):
         if c == "$" and (i == 0 or line[i - 1] != "\\"):
             in_math = not in_math
         elif c == "." and not in_math:
-            nxt = line[i + 1 :].lstrip()
-            if not nxt or (nxt[0].isupper() and line[i + 1 : i + 2].isspace()):
-                return i
+            after = line[i + 1 : i + 3]
+            if after[:1].isspace() and after[1:].isupper():
+                return i  # ". The …"
+            if i + 1 == n or (after[:1].isspace() and i + 1 == last_text):
+                return i  # the period ends the line
     return n
 
 

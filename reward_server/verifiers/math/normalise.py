@@ -97,7 +97,7 @@ _FRAC_SHORT_RE = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*([0-9a-zA-Z])")
 _FRAC_SHORT_NUM_RE = re.compile(r"\\frac\s*([0-9a-zA-Z])\s*\{")
 _FRAC_SHORT_DEN_RE = re.compile(r"(\\frac\s*\{[^{}]*\})\s*([0-9a-zA-Z])")
 _SQRT_SHORT_RE = re.compile(r"\\sqrt\s*([0-9a-zA-Z])")
-_DEGREE_RE = re.compile(r"\^\s*\{?\s*\\circ\s*\}?|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])")
+_DEGREE_RE = re.compile(r"\^\s*+\{?+\s*+\\circ\s*+\}?+|\\circ(?![a-zA-Z])|\\degree(?![a-zA-Z])")
 _PERCENT_RE = re.compile(r"\\?%")
 _DOLLAR_RE = re.compile(r"\\\$")
 _REL_ALIASES = (
@@ -121,11 +121,10 @@ _REL_ALIASES = (
 # "1{,}000" and "1,\!000" are LaTeX's own ways of writing a thousands separator.
 _THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)(?:\{,\}|,\s*\\!)(?=\d{3}(?!\d))")
 _THOUSANDS_SPACED_RE = re.compile(
-    r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})+(?![\d])"
+    r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})++(?![\d])"
 )
 _DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
 _WS_RE = re.compile(r"\s+")
-_TRAILING_PUNCT_RE = re.compile(r"(?:[\s.,;:?]|\\\.)+$")
 _WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]+")
 
 #: Words that are mathematics, never units (so ``2 \pi`` or ``x or y`` keep their meaning).
@@ -236,7 +235,7 @@ def unwrap_commands(text: str) -> str:
 
 
 _LEADING_ANCHOR_RE = re.compile(
-    r"^(?:(?:the\s+)?(?:final\s+)?answer\s*(?:is)?\s*:?|=|:)\s*", re.IGNORECASE
+    r"^(?:(?:the\s++)?(?:final\s++)?answer\s*+(?:is)?+\s*+:?+|=|:)\s*+", re.IGNORECASE
 )
 _PLAIN_FUNC_RE = re.compile(
     r"(?<![\\a-zA-Z])(sin|cos|tan|cot|sec|csc|ln|log|exp|arcsin|arccos|arctan)(?=\s*\()"
@@ -253,7 +252,7 @@ def _plain_math(text: str) -> str:
         return text
     text = _PLAIN_CONST_RE.sub(lambda m: "\\pi " if m.group(1) == "pi" else "\\infty ", text)
     text = _PLAIN_FUNC_RE.sub(lambda m: "\\" + m.group(1), text)
-    while True:
+    for _ in range(20):  # a real answer has a few square roots, not hundreds
         m = _PLAIN_SQRT_RE.search(text)
         if m is None:
             return text
@@ -269,6 +268,7 @@ def _plain_math(text: str) -> str:
         if end < 0:
             return text
         text = text[: m.start()] + "\\sqrt{" + text[m.end() : end] + "}" + text[end + 1 :]
+    return text
 
 
 def _join_thousands(text: str) -> str:
@@ -288,8 +288,8 @@ def _shorthand_fracs(text: str) -> str:
 
 
 _TRIG_DEGREE_RE = re.compile(
-    r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*(\()?\s*([+-]?\d+(?:\.\d+)?)\s*"
-    r"\^\s*\{?\s*\\circ\s*\}?\s*(?(2)\))"
+    r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*+(\()?+\s*+([+-]?\d+(?:\.\d+)?)\s*+"
+    r"\^\s*+\{?+\s*+\\circ\s*+\}?+\s*+(?(2)\))"
 )
 _CIS_RE = re.compile(r"(?<![a-zA-Z\\])cis\s*\(([^()]*)\)")
 
@@ -315,25 +315,40 @@ def _strip_delimiters(text: str) -> str:
 
 
 _WRAPPED_UNIT_RE = re.compile(
-    r"(?<=[\d}\s])\s*(?:\\,|\\ |\\;)?\s*\\(?:text|mathrm|mbox|textrm|rm)\s*\{\s*([a-zA-Z][a-zA-Z .]*)\}"
-    r"(?:\s*\^\s*\{?\s*[23]\s*\}?)?\s*$"
+    r"(?<=[\d}\s])\s*+(?:\\,|\\ |\\;)?+\s*+\\(?:text|mathrm|mbox|textrm|rm)\s*+\{\s*+([a-zA-Z][a-zA-Z .]*+)\}"
+    r"(?:\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+\s*+$"
 )
+
+
+#: Trailing patterns are searched in the last characters only, so that a long text with
+#: no match costs one short search instead of one attempt per position.
+_TAIL = 120
 
 
 def _strip_wrapped_unit(text: str) -> str:
     """``5\\,\\mathrm{m}`` → ``5``: a word set in text type after a number is a unit."""
-    m = _WRAPPED_UNIT_RE.search(text)
+    offset = max(0, len(text) - _TAIL)
+    m = _WRAPPED_UNIT_RE.search(text, offset)
     if m is None or m.group(1).strip().lower() in ("i", "e", "j", "or", "and"):
         return text
     head = text[: m.start()]
     return head if re.search(r"\d", head) else text
 
 
+def _strip_trailing_punct(text: str) -> str:
+    """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``)."""
+    while True:
+        text = text.rstrip(" \t\n\r.,;:?")
+        if not text.endswith("\\."):
+            return text
+        text = text[:-2]
+
+
 def _strip_units(text: str) -> str:
     """Drop trailing words that are not mathematics after a value: ``5 cm^2`` → ``5``."""
-    while True:
+    for _ in range(4):  # "square units", "cm^2": a unit is a few words at most
         stripped = text.rstrip()
-        m = re.search(r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*)(\s*\^\s*\{?\s*[23]\s*\}?)?$", stripped)
+        m = _UNIT_WORD_RE.search(stripped, max(0, len(stripped) - _TAIL))
         if m is None:
             return stripped
         word = m.group(1).rstrip(".").lower()
@@ -343,6 +358,12 @@ def _strip_units(text: str) -> str:
         if not stripped[: m.start()][-1:].isspace() and word not in _UNIT_ABBREVIATIONS:
             return stripped
         text = head
+    return text.rstrip()
+
+
+_UNIT_WORD_RE = re.compile(
+    r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*+)(\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+$"
+)
 
 
 def normalise(text: str) -> str:
@@ -362,13 +383,13 @@ def normalise(text: str) -> str:
     s = _join_thousands(s)
     s = _SPACING_RE.sub(" ", s)
     s = _WS_RE.sub(" ", s).strip()
-    s = _TRAILING_PUNCT_RE.sub("", s)
+    s = _strip_trailing_punct(s)
     s = _LEADING_ANCHOR_RE.sub("", s)
     number = words_to_number(s) if s and s[0].isalpha() else None
     if number is not None:
         return str(number)
     s = _strip_units(s)
-    return _TRAILING_PUNCT_RE.sub("", s).strip()
+    return _strip_trailing_punct(s).strip()
 
 
 def or_and_to_commas(text: str) -> str:
