@@ -40,9 +40,13 @@ _RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
 _APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
 _THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)(?:\s+(\S.*))?")
+# A letter alone, "(C)" / "C)" / "C." / "C:" possibly followed by the option's text, or
+# "option C".  "A car …" is not a choice: a bare letter must end the text or be punctuated.
 _CHOICE_ANSWER_RE = re.compile(
-    r"(?:option|choice)?\s*\(?\s*([A-Ja-j])\s*\)?(?:[\s:.].*)?", re.IGNORECASE | re.DOTALL
+    r"(?:(?:option|choice)\s*)?(?:\(\s*([A-Ja-j])\s*\)|([A-Ja-j])(?:\s*[).:](?=\s|$))?)(?:\s.*)?",
+    re.IGNORECASE | re.DOTALL,
 )
+_BARE_LETTER_RE = re.compile(r"(?:(?:option|choice)\s*)?[A-Ja-j](?:\s*[).:])?", re.IGNORECASE)
 _SECOND_CHOICE_RE = re.compile(
     r"\(\s*[A-Ja-j]\s*\)|(?<![a-zA-Z])(?:or|and)(?![a-zA-Z])|(?<![a-zA-Z\\])[A-E](?![a-zA-Z])"
 )
@@ -251,9 +255,18 @@ def _read_choice(text: str, like: Value | None) -> Choice | None:
         return Choice((m.group(1) or m.group(2)).upper(), m.group(3)) if m else None
     if isinstance(like, Choice):
         m = _CHOICE_ANSWER_RE.fullmatch(text)
-        if m is None or _SECOND_CHOICE_RE.search(text, m.end(1) + 1):
+        if m is None:
+            return None
+        letter_end = m.end(1) if m.group(1) else m.end(2)
+        if (
+            m.group(2)
+            and not _BARE_LETTER_RE.fullmatch(text)
+            and text[letter_end:].lstrip()[:1] not in ").:"
+        ):
+            return None  # "A car …", "a = 5": a word or a variable, not a choice
+        if _SECOND_CHOICE_RE.search(text, letter_end + 1):
             return None  # "(A) or (B)" is a hedge, read as a list
-        return Choice(m.group(1).upper())
+        return Choice((m.group(1) or m.group(2)).upper())
     return None
 
 

@@ -27,7 +27,7 @@ from .values import GuardTripped, Scalar
 
 NUMERIC_DIGITS = 60
 SIMPLIFY_MAX_NODES = 60
-RANDOM_POINTS = 4
+RANDOM_POINTS = 6
 
 
 class Unparseable(ValueError):
@@ -185,10 +185,12 @@ def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
 
     rng = random.Random(20240607)
     agreed = 0
-    for _ in range(RANDOM_POINTS * 3):
+    for k in range(RANDOM_POINTS * 3):
+        # Signs alternate per point and per symbol, so every symbol is tried on both sides
+        # of zero (|x| is not x, max(x, 0) is not x); magnitudes are random rationals.
         point = {
-            s: sympy.Rational(rng.choice((-1, 1)) * rng.randint(1, 300), rng.randint(7, 97))
-            for s in symbols
+            s: sympy.Rational((-1) ** (k + j) * rng.randint(1, 300), rng.randint(7, 97))
+            for j, s in enumerate(symbols)
         }
         try:
             gv = _evalf(g.xreplace(point), 40)
