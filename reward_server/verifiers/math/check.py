@@ -16,12 +16,13 @@ What scores what (the full policy is in ``docs/math.md``):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..base import Outcome
 from .compare import compare
 from .extract import extract_answer, find_boxes
-from .normalise import normalise
+from .normalise import has_words, normalise
 from .parse import Unreadable, read_gold, read_value
 from .symbolic import Unparseable, to_sympy
 from .values import (
@@ -32,6 +33,7 @@ from .values import (
     Relation,
     Scalar,
     SetUnion,
+    Text,
     Value,
     kind_of,
 )
@@ -111,9 +113,14 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             gold_normalised=gold_norm,
         )
     except (Unreadable, Unparseable) as exc:
-        return Outcome.invalid(
-            f"gold answer cannot be parsed: {exc}", "invalid_reference", gold_normalised=gold_norm
-        )
+        if gold_norm and has_words(gold_norm):  # "\\text{June 20}": a text answer with digits
+            gold_value = Text(" ".join(re.sub(r"[^\w\s']", " ", gold_norm.lower()).split()))
+        else:
+            return Outcome.invalid(
+                f"gold answer cannot be parsed: {exc}",
+                "invalid_reference",
+                gold_normalised=gold_norm,
+            )
     details: dict[str, Any] = {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
 
     extraction = extract_answer(completion, prefilled=prefilled)

@@ -139,6 +139,9 @@ MATH_WORDS = frozenset(
         "arcsin",
         "arccos",
         "arctan",
+        "arcsec",
+        "arccsc",
+        "arccot",
         "sinh",
         "cosh",
         "tanh",
@@ -152,6 +155,10 @@ MATH_WORDS = frozenset(
         "lcm",
         "mod",
         "det",
+        "sgn",
+        "floor",
+        "ceil",
+        "cis",
         "pi",
         "infty",
         "infinity",
@@ -395,6 +402,15 @@ def normalise(text: str) -> str:
 def or_and_to_commas(text: str) -> str:
     """ "3 or 4" → "3, 4": several answers joined by words are a list."""
     return _OR_AND_RE.sub(",", text) if ("or" in text or "and" in text) else text
+
+
+_COMMAND_ARG_RE = re.compile(r"\\[a-zA-Z]+\s*\{[a-zA-Z*]*\}")
+
+
+def has_words(text: str) -> bool:
+    """True when ``text`` contains a word of three letters or more that is not mathematics."""
+    bare = _COMMAND_ARG_RE.sub(" ", text)  # \\begin{pmatrix}, \\mathbb{R}: names, not words
+    return any(len(w) >= 3 and w.lower() not in MATH_WORDS for w in _WORD_RE.findall(bare))
 
 
 def is_prose(text: str) -> bool:

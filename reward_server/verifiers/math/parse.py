@@ -17,7 +17,7 @@ import functools
 import re
 
 from .guards import MAX_ANSWER_CHARS, check_nesting
-from .normalise import is_prose, normalise, or_and_to_commas
+from .normalise import has_words, is_prose, normalise, or_and_to_commas
 from .numbers import read_literal
 from .values import (
     Choice,
@@ -209,7 +209,7 @@ def _read(text: str, like: Value | None) -> Value:
         return Interval(Scalar("-\\infty"), Scalar("\\infty"), True, True)
     if (
         isinstance(like, Text)
-        or (like is None and is_prose(text))
+        or (like is None and (is_prose(text) or has_words(text)))
         or (like is not None and is_prose(text) and not re.search(r"\d", text))
     ):
         return Text(_words(text))
