@@ -22,10 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +34,8 @@ import httpx
 from trainer_client import RewardClient, ServerReward
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.trainer.server_proc import ServerProcess  # noqa: E402
 
 G = 16
 FILLER = (
@@ -77,47 +76,6 @@ def pct(values: list[float], q: float) -> float:
 
 def fmt(values: list[float]) -> str:
     return f"p50 {1000 * pct(values, 0.5):8.2f} ms   p99 {1000 * pct(values, 0.99):8.2f} ms"
-
-
-class Server:
-    def __init__(self, workers: int) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "REWARD_WORKERS": str(workers), "REWARD_SANDBOX__ENABLED": "false"}
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reward_server.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        self.stop()
-        raise SystemExit("server did not become ready")
-
-    def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        self.proc.wait(timeout=30)
 
 
 def bench_round_trips(url: str, groups: list[list[dict[str, Any]]]) -> dict[str, list[float]]:
@@ -217,7 +175,7 @@ def main() -> None:
     parser.add_argument("--no-grpo", action="store_true", help="skip the GRPO step (no torch/trl)")
     args = parser.parse_args()
 
-    server = Server(args.workers)
+    server = ServerProcess(workers=args.workers).start()
     try:
         groups = make_groups(args.groups + 1)
         words = statistics.mean(len(it["completion"].split()) for g in groups for it in g)

@@ -1,7 +1,7 @@
 """Latency and throughput of POST /v1/score for rollout groups of 16 long CoTs.
 
-A real server (uvicorn, default settings: one worker process per core) on a loopback
-port scores groups of 16 completions of ~2,000 words each with the format and language
+A real server process (`reward-server serve`, one verifier process per core) on a
+loopback port scores groups of 16 completions of ~2,000 words each with the format and language
 rewards (target English; a quarter of the completions mix in French or Chinese).  The
 baseline, measured in the same run, is the same verifier calls made one after another in
 this process with no HTTP and no worker processes: the ratio shows what serving adds or
@@ -28,7 +28,7 @@ from benchmarks.bench_language import EN, FR, ZH  # noqa: E402
 from reward_server.config import Settings  # noqa: E402
 from reward_server.verifiers.format import check_format  # noqa: E402
 from reward_server.verifiers.language import check_language  # noqa: E402
-from tests.live import live_server  # noqa: E402
+from tests.trainer.server_proc import ServerProcess  # noqa: E402
 
 LATEX = " We have $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$ and so \\[ x^2 - 5x + 6 = 0 \\]."
 
@@ -96,8 +96,10 @@ def main() -> None:
         base.append(time.perf_counter() - t0)
 
     settings = Settings(sandbox={"enabled": False})
-    with live_server(settings) as url:
-        latencies, wall = asyncio.run(serve_groups(url, groups, args.concurrency))
+    # The server runs in its own process (as in production), so this client does not
+    # share its GIL.
+    with ServerProcess(workers=settings.workers) as server:
+        latencies, wall = asyncio.run(serve_groups(server.url, groups, args.concurrency))
 
     p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
     b50 = percentile(base, 0.5)
