@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "Settings",
-    "create_app",
     "ScoreItem",
     "ScoreRequest",
     "ScoreResponse",
     "ScoreResult",
+    "Settings",
     "__version__",
+    "create_app",
 ]
 
 if TYPE_CHECKING:

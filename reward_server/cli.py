@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -24,9 +23,9 @@ def _settings(**overrides: object):
 
 @app.command()
 def serve(
-    host: Optional[str] = typer.Option(None, help="Bind address (REWARD_HOST, default 127.0.0.1)."),
-    port: Optional[int] = typer.Option(None, help="Port (REWARD_PORT, default 8000)."),
-    workers: Optional[int] = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
+    host: str | None = typer.Option(None, help="Bind address (REWARD_HOST, default 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port (REWARD_PORT, default 8000)."),
+    workers: int | None = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
     log_level: str = typer.Option("info"),
 ) -> None:
     """Run the HTTP service with uvicorn."""
@@ -51,9 +50,9 @@ def score(
     output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write."),
     resume: bool = typer.Option(False, help="Continue an interrupted run of the same files."),
     overwrite: bool = typer.Option(False, help="Replace an existing output file."),
-    preset: Optional[str] = typer.Option(None, help="Weight preset for items that name none."),
+    preset: str | None = typer.Option(None, help="Weight preset for items that name none."),
     chunk_size: int = typer.Option(64, min=1, help="Items scored (and written) together."),
-    workers: Optional[int] = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
+    workers: int | None = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
     progress: bool = typer.Option(True, help="Show a progress bar on stderr."),
 ) -> None:
     """Score a JSONL file offline; each output line is its input line plus the result."""
@@ -97,8 +96,8 @@ def verifiers() -> None:
 def sandbox_build(
     method: str = typer.Option("auto", help="auto | debootstrap | dockerfile"),
     force: bool = typer.Option(False, help="Rebuild even when an image with the same recipe exists."),
-    image: Optional[str] = typer.Option(None, help="Image tag (REWARD_SANDBOX__IMAGE)."),
-    language: Optional[list[str]] = typer.Option(
+    image: str | None = typer.Option(None, help="Image tag (REWARD_SANDBOX__IMAGE)."),
+    language: list[str] | None = typer.Option(
         None, "--language", "-l", help="Languages the image carries (repeat); default python, cpp, c."
     ),
 ) -> None:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def test_limits(settings: SandboxSettings) -> "Limits":
+def limits_from_settings(settings: SandboxSettings) -> Limits:
     """Per-test limits from the settings; an item's own time and memory limits win."""
     from sandbox.types import Limits
 
@@ -37,7 +37,7 @@ def test_limits(settings: SandboxSettings) -> "Limits":
     )
 
 
-def pool_config(settings: SandboxSettings) -> "PoolConfig":
+def pool_config(settings: SandboxSettings) -> PoolConfig:
     """The Docker backend's configuration from the server's settings."""
     from sandbox.types import PoolConfig
 
@@ -46,7 +46,7 @@ def pool_config(settings: SandboxSettings) -> "PoolConfig":
         image=s.image,
         pool_size=s.pool_size,
         max_jobs_per_container=s.max_jobs_per_container,
-        limits=test_limits(s),
+        limits=limits_from_settings(s),
         max_time_s=s.max_time_s,
         max_memory_mb=s.max_memory_mb,
         container_memory_mb=s.container_memory_mb,
@@ -67,13 +67,13 @@ class SandboxUnavailable(Exception):
 
 
 class SandboxService:
-    def __init__(self, settings: SandboxSettings, backend: "SandboxBackend | None" = None) -> None:
+    def __init__(self, settings: SandboxSettings, backend: SandboxBackend | None = None) -> None:
         self.settings = settings
         self._backend = backend
         self._task: asyncio.Task[None] | None = None
         self._error: str | None = None if settings.enabled else "sandbox disabled (REWARD_SANDBOX__ENABLED=false)"
 
-    def _make_backend(self) -> "SandboxBackend":
+    def _make_backend(self) -> SandboxBackend:
         from sandbox.docker import DockerSandbox
 
         return DockerSandbox(pool_config(self.settings))
@@ -110,7 +110,7 @@ class SandboxService:
         langs = getattr(self._backend, "languages", None)
         return sorted(langs) if langs is not None else None
 
-    async def get(self) -> "SandboxBackend":
+    async def get(self) -> SandboxBackend:
         """The running backend, waiting for start-up if needed."""
         if self._error is not None:
             raise SandboxUnavailable(self._error)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from .advantages import group_advantages
 from .config import Settings
 from .presets import COMPONENTS, resolve_weights
-from .sandbox_service import SandboxService, SandboxUnavailable, test_limits
+from .sandbox_service import SandboxService, SandboxUnavailable, limits_from_settings
 from .schemas import ErrorInfo, ScoreItem, ScoreResult, Scores
 from .verifiers import VerifierSet
 from .verifiers.base import STATUS_SEVERITY, Outcome
@@ -72,7 +72,7 @@ class Scorer:
         self.verifiers = verifiers
         self.sandbox = sandbox
         self._defaults = settings.weights.model_dump()
-        self.test_limits = test_limits(settings.sandbox) if sandbox is not None else None
+        self.test_limits = limits_from_settings(settings.sandbox) if sandbox is not None else None
 
     async def score(
         self, items: Sequence[ScoreItem], preset: str | None = None
@@ -91,7 +91,7 @@ class Scorer:
     async def score_item(self, item: ScoreItem, preset: str | None = None) -> ScoreResult:
         try:
             return await self._score_item(item, preset)
-        except Exception as exc:  # noqa: BLE001 - one bad item never fails a batch
+        except Exception as exc:
             log.exception("scoring item %r failed", item.id)
             return _error_result(item, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True)
 
