@@ -18,7 +18,7 @@ All scanning is linear in the completion's length (a 100 kB completion costs ~1 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..text import split_think
 
@@ -45,7 +45,6 @@ class Extraction:
     method: str = "none"
     reason: str = ""
     hedged: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def answer_region(completion: str, *, prefilled: bool = False) -> str | None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import random
-from fractions import Fraction
 from typing import Any
 
 from .guards import check_text, check_tree
@@ -259,13 +258,6 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
         if seen >= RANDOM_POINTS:
             return True
     return False
-
-
-def fraction_of(expr: Any) -> Fraction | None:
-    """The exact rational value of a sympy expression, or ``None``."""
-    if getattr(expr, "is_Rational", False):
-        return Fraction(int(expr.p), int(expr.q))
-    return None
 
 
 __all__ = [
