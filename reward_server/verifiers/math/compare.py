@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .parse import _NAME_RE, read_value
+from .parse import NAME_RE, read_value
 from .symbolic import equations_equivalent, scalar_sympy, scalars_equal
 from .values import Choice, Empty, Interval, Items, Matrix, Relation, Scalar, SetUnion, Text, Value
 
@@ -40,7 +40,7 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
 
 def _is_name(value: Value) -> bool:
     return (
-        isinstance(value, Scalar) and value.number is None and bool(_NAME_RE.fullmatch(value.text))
+        isinstance(value, Scalar) and value.number is None and bool(NAME_RE.fullmatch(value.text))
     )
 
 

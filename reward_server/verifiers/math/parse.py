@@ -57,7 +57,7 @@ _SET_BUILDER_RE = re.compile(
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
-_NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
+NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
 _EMPTY_FORMS = {
     "\\emptyset",
     "\\{\\}",
@@ -281,7 +281,7 @@ def _read_assignment(text: str, like: Value | None) -> Relation | None:
     if len(ops) != 1 or ops[0] not in ("=", "\\in"):
         return None
     name, rhs = parts[0].strip(), parts[1].strip()
-    if not _NAME_RE.fullmatch(name) or not rhs:
+    if not NAME_RE.fullmatch(name) or not rhs:
         return None
     if "," not in rhs and ";" not in rhs and "\\cup" not in rhs and "\\pm" not in rhs:
         return None  # a plain relation; the general path reads it
