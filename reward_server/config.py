@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     max_answer_chars: int = Field(20_000, ge=1)
 
     workers: int = Field(default_factory=_default_workers, ge=1, description="CPU verifier processes.")
-    item_deadline_s: float = Field(5.0, gt=0, description="Hard deadline of one item's CPU verification.")
+    item_deadline_s: float = Field(2.0, gt=0, description="Hard deadline of one item's CPU verification.")
     worker_memory_mb: int = Field(2048, ge=256, description="Address-space cap of a worker process.")
     worker_max_tasks: int = Field(10_000, ge=0, description="Recycle a worker after this many items (0: never).")
 

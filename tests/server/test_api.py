@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -15,7 +16,7 @@ GOOD = "<think>Two plus two is four.</think> The answer is \\boxed{4}."
 
 @pytest.fixture(scope="module")
 def url():
-    settings = Settings(workers=2, max_items=64, max_body_bytes=200_000, max_completion_chars=50_000,
+    settings = Settings(workers=2, max_items=64, max_body_bytes=400_000, max_completion_chars=120_000,
                         sandbox={"enabled": False})
     with live_server(settings) as base:
         yield base
@@ -156,13 +157,13 @@ def test_bad_requests_get_readable_4xx(url, body, status, words):
 
 
 def test_body_and_batch_limits(url):
-    big = {"items": [{"completion": "x" * 250_000}]}
+    big = {"items": [{"completion": "x" * 450_000}]}
     r = post(url, big)
     assert r.status_code == 413 and "REWARD_MAX_BODY_BYTES" in r.json()["error"]["message"]
     # Chunked upload without Content-Length is capped while reading.
     def chunks():
         yield b'{"items": [{"completion": "'
-        for _ in range(30):
+        for _ in range(50):
             yield b"y" * 10_000
         yield b'"}]}'
     r = httpx.post(f"{url}/v1/score", content=chunks(), headers={"content-type": "application/json"})
@@ -174,7 +175,7 @@ def test_body_and_batch_limits(url):
 
 
 def test_too_long_completion_fails_only_its_item(url):
-    items = [{"completion": "<think>" + "a " * 30_000 + "</think> 4"}, {"completion": GOOD}]
+    items = [{"completion": "<think>" + "a " * 65_000 + "</think> 4"}, {"completion": GOOD}]
     res = post(url, {"items": items}).json()["results"]
     assert res[0]["status"] == "error" and res[0]["reward"] is None
     assert res[0]["error"]["type"] == "completion_too_long"
@@ -206,3 +207,22 @@ def test_api_key():
 def test_results_serialise_as_plain_json(url):
     r = post(url, {"items": [{"completion": GOOD, "task": "math", "answer": "4", "target_lang": "en"}]})
     json.loads(r.text)  # details must be JSON-native
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["9^{9^{9}}", "2^{10^9}", "10!!!!!!", "(" * 300 + "1" + ")" * 300, "1" * 100_000],
+    ids=["tower", "huge_power", "factorial_chain", "deep_nesting", "100kB"],
+)
+def test_pathological_math_answer_is_a_timeout_within_the_deadline(url, answer):
+    items = [
+        {"id": "bad", "completion": f"<think>r</think> \\boxed{{{answer}}}", "task": "math", "answer": "5"},
+        {"id": "good", "completion": GOOD, "task": "math", "answer": "4"},
+    ]
+    t0 = time.monotonic()
+    bad, good = post(url, {"items": items}).json()["results"]
+    assert time.monotonic() - t0 < 2.0 + 1.0  # the default deadline, plus HTTP
+    assert bad["status"] == "timeout" and bad["reward"] is None
+    assert bad["error"]["type"] in ("too_complex", "deadline_exceeded")
+    assert good["status"] == "ok" and good["reward"] == 2.0
+    assert httpx.get(f"{url}/readyz").status_code == 200

@@ -65,7 +65,8 @@ def test_labelled_set_size_balance_and_coverage() -> None:
     assert len(CASES) >= 320
     assert len({c["name"] for c in CASES}) == len(CASES)
     expected = Counter(c["expected"] for c in CASES)
-    assert expected[0] / len(CASES) >= 0.40
+    # Negatives: answers that must earn nothing (0, or "timeout" for a guard-refused answer).
+    assert (expected[0] + expected["timeout"]) / len(CASES) >= 0.40
     assert expected[None] >= 5
     by_category: dict[str, set] = {}
     for case in CASES:
@@ -74,6 +75,8 @@ def test_labelled_set_size_balance_and_coverage() -> None:
     for category, labels in by_category.items():
         if category == "gold":
             assert labels == {None}
+        elif category == "guard":
+            assert {"timeout"} <= labels, category
         elif category not in ("neg", "no_anchor"):
             assert {0, 1} <= labels, category
 
@@ -83,6 +86,9 @@ def test_labelled_case(case: dict) -> None:
     outcome = check_math(case["completion"], case["gold"], prefilled=case.get("prefilled", False))
     if case["expected"] is None:
         assert outcome.status == "invalid" and outcome.score is None, outcome
+    elif case["expected"] == "timeout":  # a guard refused the answer: no reward, at once
+        assert outcome.status == "timeout" and outcome.score is None, outcome
+        assert outcome.error_type == "too_complex", outcome
     else:
         assert outcome.status == "ok", outcome
         assert outcome.score == case["expected"], outcome.details

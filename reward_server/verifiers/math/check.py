@@ -8,8 +8,10 @@ What scores what (the full policy is in ``docs/math.md``):
 
 - 1.0: the final answer equals the gold mathematically (every boxed answer, if several);
 - 0.0, ``status="ok"``: no answer (truncated, unclosed box, no anchor), a different value,
-  a hedge, an answer we cannot read, or an answer a guard refused (a value too large to
-  compute cannot be the answer to a problem whose gold we can compute; reason ``guard``);
+  a hedge, or an answer we cannot read;
+- ``status="timeout"``: an answer a guard refused as too costly to evaluate (an exponent
+  tower, a huge factorial, deep nesting, 100 kB), decided before any evaluation; the
+  pool's hard deadline covers whatever the guards miss;
 - ``status="invalid"``: the gold cannot be read or is itself beyond the guards;
 - ``status="error"``: a bug of ours (an unexpected exception), never scored as 0.
 """
@@ -87,13 +89,7 @@ def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcom
     try:
         return _check(completion, gold, prefilled)
     except RecursionError:
-        return Outcome.ok(
-            0.0,
-            extracted=None,
-            gold_normalised=None,
-            comparison="none",
-            reason="guard: input nested too deeply",
-        )
+        return _too_costly("input nested too deeply", {"extracted": None, "gold_normalised": None})
     except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never score it as 0
         return Outcome.error(
             f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False
@@ -145,7 +141,7 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             value = read_value(answer, gold_value)
             equal, method = compare(gold_value, value)
         except GuardTripped as exc:
-            return Outcome.ok(0.0, comparison="guard", reason=f"guard: {exc.reason}", **details)
+            return _too_costly(exc.reason, details)
         except (Unreadable, Unparseable) as exc:
             return Outcome.ok(0.0, comparison="none", reason=f"answer unreadable: {exc}", **details)
         details["answer_kind"] = kind_of(value)
@@ -158,6 +154,22 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             return Outcome.ok(0.0, comparison=method, reason=reason, **details)
     reason = "equal to the gold" if not extraction.hedged else "every boxed answer equals the gold"
     return Outcome.ok(1.0, comparison=method, reason=reason, **details)
+
+
+def _too_costly(reason: str, details: dict[str, Any]) -> Outcome:
+    """An answer a guard refused: no reward either way, reported as a timeout at once.
+
+    The issue's contract: a pathological input (``9^{9^9}``, ``2^{10^9}``, ``10!!!!!!``,
+    100 kB) answers ``status: "timeout"``; the guards let us say so in milliseconds instead
+    of spending the worker's deadline first.
+    """
+    return Outcome.timeout(
+        f"answer too costly to evaluate ({reason}); refused before the deadline",
+        "too_complex",
+        comparison="guard",
+        reason=f"guard: {reason}",
+        **details,
+    )
 
 
 def warm_up() -> None:
