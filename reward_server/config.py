@@ -53,7 +53,7 @@ class SandboxSettings(BaseModel):
     python_mode: Literal["fork", "exec"] = Field("fork", description="fork: from a warm interpreter; exec: fresh python3.")
     reap_interval_s: float = Field(60.0, gt=0, description="How often stray containers are removed.")
     start_timeout_s: float = Field(120.0, gt=0)
-    owner: str | None = Field(None, description="Container owner label (default: per server process).")
+    owner: str = Field("reward-server", description="Owner label of the pool's containers (the reaper's scope).")
     docker_url: str | None = Field(None, description="Engine URL; default DOCKER_HOST or the local socket.")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import TYPE_CHECKING
 
 from .config import SandboxSettings
@@ -54,7 +53,7 @@ def pool_config(settings: SandboxSettings) -> PoolConfig:
         pids_limit=s.pids_limit,
         tmpfs_mb=s.tmpfs_mb,
         shm_mb=s.shm_mb,
-        owner=s.owner or f"reward-server-{os.getpid()}",
+        owner=s.owner,
         reap_interval_s=s.reap_interval_s,
         job_slack_s=s.job_slack_s,
         python_mode=s.python_mode,
