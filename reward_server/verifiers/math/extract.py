@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from ..text import split_think
+from .normalise import find_group_end
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # Possessive quantifiers throughout: no backtracking, so long runs of blanks stay linear.
@@ -67,29 +68,11 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
             boxes.append(token.group(1))
             pos = token.end()
             continue
-        end = _close_brace(text, m.end() - 1)
+        end = find_group_end(text, m.end() - 1)
         if end < 0:
             return boxes, True
         boxes.append(text[m.end() : end - 1])
         pos = end
-
-
-def _close_brace(text: str, start: int) -> int:
-    depth = 0
-    i, n = start, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return -1
 
 
 def _anchored(region: str) -> str | None:
