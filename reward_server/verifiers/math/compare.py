@@ -33,6 +33,8 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
         if isinstance(answer, Relation) and answer.ops == ("=",):
             return _equations(gold, answer)
         return False, "equation expected"
+    if _is_equation(answer) and _is_curve_assignment(gold):
+        return _equations(gold, answer)  # type: ignore[arg-type]
     gold = _unassign(gold)
     answer = _unassign(answer)
     return _equal(gold, answer)
@@ -52,6 +54,24 @@ def _is_equation(value: Value) -> bool:
         and not _is_name(value.terms[0])
         and not _is_name(value.terms[1])
     )
+
+
+def _is_curve_assignment(value: Value) -> bool:
+    """``y = 2x + 3``: an assignment whose value has free symbols is also an equation, so an
+    answer equation with proportional sides (``2x - y + 3 = 0``) equals it.  ``x = 3`` is
+    not one: ``2x = 6`` is an unsolved equation, not the value."""
+    if not (
+        isinstance(value, Relation)
+        and value.ops == ("=",)
+        and _is_name(value.terms[0])
+        and isinstance(value.terms[1], Scalar)
+        and value.terms[1].number is None
+    ):
+        return False
+    try:
+        return bool(scalar_sympy(value.terms[1]).free_symbols)
+    except Exception:  # noqa: BLE001 - an unreadable side is no curve
+        return False
 
 
 def _unassign(value: Value) -> Value:
