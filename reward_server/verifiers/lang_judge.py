@@ -155,15 +155,33 @@ class ClauseJudge:
             pieces: dict[int, list[Word]] = {}
             for word in clause:
                 pieces.setdefault(word.piece, []).append(word)
-            winners = {
-                _piece_winner(_vote([w for w in piece if w.script in self.own], index))
-                for piece in pieces.values()
-            }
-            if len(winners - {None}) > 1:
+            if self._pieces_disagree(list(pieces.values()), index):
                 units.extend(pieces.values())
             else:
                 units.append(clause)
         return units
+
+    def _pieces_disagree(
+        self, pieces: list[list[Word]], index: dict[str, tuple[str, ...]]
+    ) -> bool:
+        """Whether two comma pieces plainly differ, or one piece plainly differs from the
+        rest of its sentence ("Calculamos la suma de la serie, which is a geometric series,
+        y luego la multiplicamos por dos": only the English piece has a plain winner)."""
+        own = [[w for w in piece if w.script in self.own] for piece in pieces]
+        winners = [_piece_winner(_vote(words, index)) for words in own]
+        found = set(winners) - {None}
+        if len(found) > 1:
+            return True
+        if not found:
+            return False
+        (code,) = found
+        # The rest need not be plain among its neighbours (Spanish against Portuguese):
+        # only plainly not the piece's language.
+        rest = _vote([w for words, won in zip(own, winners) if won is None for w in words], index)
+        if not rest or rest[0][0] < PIECE_EVIDENCE or rest[0][1] == code:
+            return False
+        against = next((n for n, c in rest if c == code), 0.0)
+        return rest[0][0] >= SHORT_LEAD * against
 
     def decide_all(self, clauses: Sequence[Sequence[Word]]) -> list[str | None]:
         """One language per clause (``None``: no counted word in the target's script).

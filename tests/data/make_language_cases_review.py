@@ -73,6 +73,7 @@ def _target_scripts(lang: str) -> set[str]:
 
 
 def label(segments: list[tuple[str | None, str]], target: str) -> float:
+    target = target.lower().split("-")[0]  # zh-TW is Chinese, pt-BR Portuguese
     own = _target_scripts(target)
     total = hits = 0
     for lang, text in segments:
@@ -355,6 +356,51 @@ def build() -> list[dict]:
     add("de_okay_so", "de", [("en", "Okay, so. "), ("de", DE[1] + " " + DE[2] + " " + DE[3])])
     add("vi_long", "vi", para("vi", [0, 1, 2, 3, 0, 1, 2, 3]))
     add("pt_long_en_tail", "pt", para("pt", [0, 1, 2, 3, 4]) + para("en", [0, 1, 2, 3, 4, 5, 6, 7]))
+    # ---- harder probes
+    add("fr_en_terms_in_clause", "fr", [("fr", "On utilise un algorithme de type divide and conquer "
+                                         "pour trier le tableau, puis on fusionne les deux moitiés. ")]
+        + para("fr", [2]))
+    add("de_en_bullets", "de", [("de", DE[0] + "\n"), ("en", "- Compute the sum\n- Check the edge case\n"
+                                "- Return the answer\n"), ("de", DE[2])])
+    add("en_short_fr_interjections", "en", para("en", [0, 1, 2, 3]) + [("fr", "Bon, alors voilà. ")]
+        + para("en", [4]))
+    add("en_dollars_prose", "en", [("en", "One apple costs "), (None, "$5"), ("en", " and a melon costs "),
+                                   (None, "$10"), ("en", ", so three apples and a melon cost twenty-five "
+                                                         "dollars in total.")])
+    add("zh_tw_traditional", "zh-TW", [("zh", "好的，我來一步一步地思考這個問題。等一下，我需要檢查分母是否可能為零。"),
+                                        ("en", " Let me recheck this.")])
+    add("pt_br_code", "pt-BR", para("pt", [0, 1, 2]) + para("es", [4]))
+    add("en_special_tokens", "en", para("en", [0, 1]) + [(None, "<|im_end|>")], wrap="none")
+    add("ru_uk_drift", "ru", para("ru", [0, 1, 2]) + [("uk", "Тепер треба перевірити, чи не дорівнює "
+                                                             "знаменник нулю, і тоді все буде добре. ")])
+    add("ar_en_terms", "ar", [("ar", "نستخدم هنا خوارزمية "), ("en", "dynamic programming"),
+                              ("ar", " لحساب عدد الطرق بسرعة. ")] + para("ar", [2]))
+    add("hi_hinglish_terms", "hi", [("hi", "अब हम "), ("en", "derivative"),
+                                    ("hi", " लेते हैं और उसे शून्य के बराबर रखते हैं। ")] + para("hi", [3]))
+    add("ko_english_sentence", "ko", para("ko", [0, 1, 2, 3, 4]) + para("en", [1]))
+    add("es_it_drift", "es", para("es", [0, 1, 2]) + para("it", [0, 1]))
+    add("en_greek_letters", "en", [("en", "Let "), (None, "α"), ("en", " and "), (None, "β"),
+                                   ("en", " be the roots, so their sum equals the negated coefficient.")])
+    add("zh_many_short_en", "zh", para("zh", [0, 1]) + [("en", "Wait. Hmm. OK. ")] + para("zh", [2]))
+    add("vi_en_terms", "vi", [("vi", "Mình dùng thuật toán "), ("vi", "binary search"),  # a clause's words take its language
+                              ("vi", " để tìm biên, sau đó kiểm tra lại kết quả. ")] + para("vi", [2]))
+    add("en_two_think_ends", "en", [("en", EN[0] + " "), (None, "</think>"), ("en", " " + EN[1])])
+    add("fr_caps", "fr", [("fr", "ATTENTION, LE DÉNOMINATEUR NE PEUT PAS ÊTRE NUL. ")] + para("fr", [2]))
+    add("en_caps_fr_tail", "en", [("en", "WAIT, THE DENOMINATOR CANNOT BE ZERO. ")] + para("fr", [0, 2]))
+    add("ja_kanji_heavy", "ja", [("ja", "次に、二次方程式の判別式を計算する。判別式が正なので実数解は二個存在する。")])
+    add("zh_ja_kana_clause", "zh", para("zh", [0, 1, 2, 3, 4]) + [("ja", "なるほど。")])
+    add("de_en_50_long", "de", para("de", [0, 1, 2, 3, 4]) + para("en", [0, 1, 2, 3, 5]))
+    add("es_en_inline_clause", "es", [("es", "Calculamos primero la suma de la serie, "),
+                                      ("en", "which is just a geometric series with ratio one half, "),
+                                      ("es", "y luego la multiplicamos por dos.")])
+    add("en_latex_text_outside", "en", [("en", "We get "), (None, "\\(\\frac{3}{4}\\)"),
+                                        ("en", " which is the probability.\n"),
+                                        (None, "\\begin{equation}\\label{eq:main} P = \\text{Anzahl der Fälle} \\end{equation}\n"),
+                                        ("en", "So the final answer is three quarters.")])
+    add("pt_es_short", "pt", [("pt", "Vamos ver. ")] + para("pt", [1]) + [("es", "Sí, eso es correcto. ")]
+        + para("pt", [3]))
+    add("ru_en_code", "ru", para("ru", [0]) + [(None, "```python\nprint('hello world')\n```\n")]
+        + para("ru", [2]) + [("en", "Okay, the output looks right. ")])
     return CASES
 
 
