@@ -401,6 +401,31 @@ def build() -> list[dict]:
         + para("pt", [3]))
     add("ru_en_code", "ru", para("ru", [0]) + [(None, "```python\nprint('hello world')\n```\n")]
         + para("ru", [2]) + [("en", "Okay, the output looks right. ")])
+    # ---- probes, second round
+    add("vi_nfd", "vi", [("vi", unicodedata.normalize("NFD", VI[0] + " " + VI[1] + " ")), ("en", EN[1])])
+    add("fr_typographic_apostrophe", "fr", [("fr", "Vérifions l’équation : d’abord, l’inconnue "
+                                             "s’écrit comme une somme. ")] + para("en", [4]))
+    add("ru_latin_identifiers", "ru", [("ru", "Пусть "), ("en", "dp"), ("ru", " обозначает число способов, "
+                                       "а "), ("en", "ans"), ("ru", " хранит итоговый ответ. ")]
+        + para("ru", [2]))
+    add("fr_short_en_asides", "fr", para("fr", [0, 1]) + [("en", "Wait, what? ")] + para("fr", [2])
+        + [("en", "Let me see. ")] + para("fr", [3]))
+    add("es_inverted_marks", "es", [("es", "¿Qué pasa si el número es negativo? ¡Entonces la raíz no "
+                                    "existe en los reales! ")] + para("en", [1]))
+    add("en_markdown_link_numbers", "en", [("en", "See the "), ("en", "[reference table]"),
+                                           (None, "(https://oeis.org/A000045)"),
+                                           ("en", " for the first 1,000 terms; the ratio tends to the "
+                                                  "golden ratio, roughly 1.618 for large n.")])
+    add("de_short_whole", "de", [("de", "Also zwölf.")])
+    add("en_whole_fr_sentence", "en", [("fr", "La réponse est douze.")])
+    add("zh_with_english_answer_words", "zh", [("zh", "所以答案是"), (None, "$\\boxed{12}$"),
+                                               ("zh", "。")], answer="**Answer:** 12")
+    add("ja_with_kana_only_clause", "ja", [("ja", "うーん、ちょっとまって。")] + para("ja", [2])
+        + [("en", "Hmm, let me reconsider the case where the count is odd.")])
+    add("ko_hanja_mix", "ko", [("ko", "이 "), ("zh", "方程式"), ("ko", "의 해를 구해 보자. ")] + para("ko", [2]))
+    add("it_fr_drift", "it", para("it", [0, 1, 2]) + para("fr", [3]))
+    add("ar_code_switch_en_sentence", "ar", para("ar", [0]) + [("en", "Let me think about this more carefully. ")]
+        + para("ar", [2, 3]))
     return CASES
 
 
