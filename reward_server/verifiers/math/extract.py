@@ -35,6 +35,7 @@ _MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]
 _BARE_TOKEN_RE = re.compile(r"\s*+([^\s$.,;]+)")
 _DOLLARS_RE = re.compile(r"\$\$|(?<!\\)\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSING_REMARK_RE = re.compile(r"[^\d$\\=^_{}]{0,80}")
+_THINK_OPEN_RE = re.compile(r"<think>", re.IGNORECASE)
 MAX_BARE_CHARS = 80
 
 
@@ -49,8 +50,15 @@ class Extraction:
 
 
 def answer_region(completion: str, *, prefilled: bool = False) -> str | None:
-    """The text after the last ``</think>`` (``None`` for an unclosed think block)."""
-    return split_think(completion, prefilled=prefilled).answer
+    """The text after the last ``</think>`` (``None`` for an unclosed think block).
+
+    A ``<think>`` opened after the last ``</think>`` is a think block that never closed
+    too: the completion was cut while reconsidering, so what precedes it is no final
+    answer."""
+    region = split_think(completion, prefilled=prefilled).answer
+    if region is not None and _THINK_OPEN_RE.search(region):
+        return None
+    return region
 
 
 def find_boxes(text: str) -> tuple[list[str], bool]:
