@@ -140,7 +140,7 @@ _FUNCTION_WORDS: dict[str, str] = {
     " podemos necesitamos ahora así dos hacer cada está están estamos sin embargo yo nos"
     " nosotros usted otro otra otros mismo misma hasta desde luego después antes bien algo"
     " nada cual cuántos cuántas tanto menos mucho muchos pues hace vamos veamos sea tan"
-    " solo sólo además mientras aunque",
+    " solo sólo además mientras aunque necesito voy",
     "it": "il lo la gli le di del dello della dei degli delle è che un uno una per con non"
     " si da dal dalla dai in nel nello nella nei sono come ma anche più questo questa"
     " questi queste quello quella quindi allora se ci ha hanno ho abbiamo essere stato"
@@ -155,7 +155,7 @@ _FUNCTION_WORDS: dict[str, str] = {
     " pelos pelas entre sim você eu nós ele ela eles elas há está estão estamos vamos pode"
     " podem deve devemos depois antes assim ainda mesmo mesma outro outra qual quais quanto"
     " quantos quantas até sobre sem talvez porém fazer feito aqui lá num numa desse dessa"
-    " nesse nessa deste desta neste nesta",
+    " nesse nessa deste desta neste nesta preciso vou",
     "nl": "de het een en van is dat die in te op voor met zijn niet er aan ook als bij dit"
     " deze om dan maar wat of door naar hebben heeft wordt worden kan moet we wij ik je zo"
     " nog al uit over twee nu dus hier moeten kunnen geen meer waar hoe waarom wie welke"
@@ -177,7 +177,7 @@ _FUNCTION_WORDS: dict[str, str] = {
     "sv": "och att det som en är på för med har av till den inte om ett jag vi de så kan var"
     " men från eller också nu här hur vad när måste vara blir sedan alla där",
     "ro": "și în de la cu pe care este că nu un pentru din se ce mai sunt acest această"
-    " dar sau dacă deci acum avem putem trebuie fie ale lui ei",
+    " dar sau dacă deci acum avem putem trebuie fie ale lui ei să cu ne",
     "cs": "je se na to že do ale jak jsou jsem by být pro tak který která které jeho také"
     " už nebo jen když tedy teď máme musíme můžeme tento tato toto protože proto",
     "fi": "ja on ei että se tämä mutta kun niin myös joka ovat olla kuin jos vain sitten nyt"
@@ -185,7 +185,7 @@ _FUNCTION_WORDS: dict[str, str] = {
     "hu": "az és hogy nem is egy ez van meg de csak mint már még ha azt ki el kell lehet"
     " vagy volt akkor így most tehát ezt",
     "ca": "el la els les de del en que és un una per amb no es al com més però aquest"
-    " aquesta això són ser hi doncs també molt hem podem cal ara perquè",
+    " aquesta això són ser hi doncs també molt hem podem cal ara perquè pot he",
     "ru": "и в не на что с как это по но к у из за от так же то все мы он она они для бы"
     " был была было если или да нет уже его её ее их можно нужно теперь тогда поэтому"
     " значит чтобы когда где при только ещё еще будет быть этот эта эти этого которые"
