@@ -30,7 +30,6 @@ import math
 import os
 import resource
 import select
-import shutil
 import signal
 import struct
 import sys
@@ -56,6 +55,10 @@ DRAIN_AFTER_EXIT_S = 2.0
 # It is kept as source text so both modes run exactly the same code.
 PY_HARNESS = r"""
 import marshal as _marshal, os as _os, sys as _sys
+
+# What the harness calls after the program ran, bound before it runs: a program that
+# replaces builtins.exec or builtins.dict must not change how the checks run.
+_exec, _type, _str, _BaseException, _SystemExit = exec, type, str, BaseException, SystemExit
 
 def _py_exit_code(exc):
     code = exc.code
@@ -143,6 +146,10 @@ def _py_main(spec, forked=True):
     program = _py_load(main.__file__, spec["code_file"], spec["source_file"], b"C")
     if assert_mode:
         tests = _py_load(spec["test_code_path"], spec["test_code_file"], "test_code.py", b"T")
+    # Compiling is over: close the status descriptor, so the program cannot report a
+    # compile error (of its own, or of the reference's test code) it never had.
+    _os.close(STATUS_FD)
+    if assert_mode:
         # Take the marker out of its descriptor before any submitted code runs, so the
         # descriptor is closed by then; it is written only after the checks return.
         marker = _os.read(MARKER_FD, 256)
@@ -153,17 +160,20 @@ def _py_main(spec, forked=True):
     # program that patches builtins (abs, isinstance, ...) does not change the checks.
     pristine = dict(builtins.__dict__) if assert_mode else None
     try:
-        exec(program, main.__dict__)
+        _exec(program, main.__dict__)
         if assert_mode:
-            checks = dict(main.__dict__)
+            # The test code may call the program's helpers, but a global of the program
+            # that shadows a builtin (a def abs(x): return 0) must not reach the checks.
+            checks = {k: v for k, v in main.__dict__.items()
+                      if _type(k) is _str and (k.startswith("__") or k not in pristine)}
             checks["__builtins__"] = pristine
-            exec(tests, checks)
+            _exec(tests, checks)
             if entry_point:  # HumanEval: check(candidate); MBPP: the asserts alone
                 checks["check"](main.__dict__[entry_point])
             _os.write(RESULT_FD, marker)
-    except SystemExit as exc:
+    except _SystemExit as exc:
         code = _py_exit_code(exc)
-    except BaseException as exc:
+    except _BaseException as exc:
         try:  # as the interpreter prints it: without the harness's own frame
             import traceback as _tb
             _tb.print_exception(type(exc), exc, exc.__traceback__.tb_next)
@@ -722,7 +732,8 @@ class Runner:
                 else:
                     reply = {"op": "error", "message": f"unknown op {op!r}"}
             except Exception:  # noqa: BLE001 - reported to the host, which recycles the container
-                clean, problem = self.cleanup()
+                with contextlib.suppress(Exception):
+                    self.cleanup()
                 reply = {"op": "error", "message": traceback.format_exc()[-4000:], "clean": False}
             message = None
             send(out_fd, reply)
@@ -869,30 +880,70 @@ def _verdict(killed, code, sig, cpu, memory, oom, stderr, limits):
 
 
 def _wipe(place):
-    def unlock(function, path, _exc):
-        try:
-            os.chmod(os.path.dirname(path) or path, 0o700)
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
-
+    """Remove everything under ``place``.  Without recursion and without long paths: each
+    directory is emptied one level at a time and its subdirectories are moved up into
+    ``place``, so a nest deeper than Python's recursion limit or PATH_MAX, or a directory
+    its owner cannot enter, still goes."""
     try:
-        entries = os.listdir(place)
+        top = os.open(place, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError:
         return
-    for name in entries:
-        path = os.path.join(place, name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, onerror=unlock)
-            else:
-                os.unlink(path)
-        except OSError:
-            pass
+    hoisted = [0]
+    try:
+        while True:
+            try:
+                with os.scandir(top) as it:
+                    entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in it]
+            except OSError:
+                return
+            progress = False
+            for name, is_dir in entries:
+                if is_dir:
+                    progress |= _empty_into(top, name, hoisted)
+                    progress |= _attempt(os.rmdir, name, dir_fd=top)
+                else:
+                    progress |= _attempt(os.unlink, name, dir_fd=top)
+            if not progress:  # empty, or nothing more can go: cleanup reports what is left
+                return
+    finally:
+        os.close(top)
+
+
+def _attempt(function, *args, **kwargs):
+    try:
+        function(*args, **kwargs)
+        return True
+    except OSError:
+        return False
+
+
+def _empty_into(top, name, hoisted):
+    """Unlink the files of directory ``name`` (in ``top``) and move its subdirectories up
+    into ``top``; True if anything went."""
+    _attempt(os.chmod, name, 0o700, dir_fd=top)
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=top)
+    except OSError:
+        return False
+    progress = False
+    try:
+        with os.scandir(fd) as it:
+            entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in it]
+        for sub, is_dir in entries:
+            if not is_dir:
+                progress |= _attempt(os.unlink, sub, dir_fd=fd)
+                continue
+            _attempt(os.chmod, sub, 0o700, dir_fd=fd)  # moving a directory rewrites its ".."
+            for _ in range(8):  # a name the program left in ``top`` may be taken
+                hoisted[0] += 1
+                if _attempt(os.rename, sub, f".wipe-{hoisted[0]}", src_dir_fd=fd, dst_dir_fd=top):
+                    progress = True
+                    break
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+    return progress
 
 
 def main(argv):
