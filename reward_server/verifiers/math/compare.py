@@ -75,8 +75,10 @@ def _is_curve_assignment(value: Value) -> bool:
 
 
 def _unassign(value: Value) -> Value:
-    """``x = 3`` → ``3``; ``x = 2, y = 3`` → ``(2, 3)``; ``x = 1 or x = 2`` → ``{1, 2}``."""
+    """``x = 3`` (or ``3 = x``) → ``3``; ``x = 2, y = 3`` → ``(2, 3)``; ``x = 1 or x = 2`` → ``{1, 2}``."""
     if isinstance(value, Relation) and value.ops and all(op == "=" for op in value.ops):
+        if len(value.terms) == 2 and _is_name(value.terms[1]) and not _is_name(value.terms[0]):
+            return value.terms[0]  # ``2 = x``, written the other way round
         return value.terms[-1]
     if isinstance(value, Relation) and value.ops == ("\\in",) and _is_name(value.terms[0]):
         return value.terms[1]
