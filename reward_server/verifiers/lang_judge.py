@@ -114,6 +114,44 @@ def _piece_winner(votes: list[tuple[float, str]]) -> str | None:
     return votes[0][1] if votes[0][0] >= SHORT_LEAD * second else None
 
 
+def _switch_point(words: Sequence[Word], index: dict[str, tuple[str, ...]]) -> int | None:
+    """Where a sentence switches language with no comma ("Donc on obtient la somme and then
+    we divide by two"), if it plainly does: two languages both have real function-word
+    evidence; the cut that best puts one before the other must leave two
+    plainly different halves.  The cut goes just before the second language's first
+    function word, since function words open their phrases ("la somme", "the sum")."""
+    votes = _vote(words, index)
+    if len(votes) < 2 or votes[1][0] < MIN_EVIDENCE:
+        return None
+    first, second = votes[0][1], votes[1][1]
+    weights = [index.get(w.text.lower(), ()) for w in words]
+    best: tuple[float, int, str, str] | None = None
+    for left, right in ((first, second), (second, first)):
+        gain = [
+            (1.0 / len(c) if left in c else 0.0) - (1.0 / len(c) if right in c else 0.0)
+            for c in weights
+        ]
+        running, top, at = 0.0, 0.0, 0
+        for i, g in enumerate(gain, 1):
+            running += g
+            if running > top or (running == top and at and g == 0.0):
+                top, at = running, i
+        # at: just after the last word that still favours ``left``; move up to the next
+        # word that favours ``right`` (content words follow their function word).
+        while at < len(words) and gain[at] == 0.0:
+            at += 1
+        if 0 < at < len(words) and (best is None or top > best[0]):
+            best = (top, at, left, right)
+    if best is None:
+        return None
+    _, at, left, right = best
+    if _piece_winner(_vote(words[:at], index)) == left and _piece_winner(
+        _vote(words[at:], index)
+    ) == right:
+        return at
+    return None
+
+
 def foreign_label(script: str, clause: Sequence[Word]) -> str:
     """A language label for words in a script the target does not use (for ``detected``)."""
     if script == "Hani":
@@ -149,16 +187,18 @@ class ClauseJudge:
         index = function_word_index(languages_of(shared[0]))
         units: list[Sequence[Word]] = []
         for clause in clauses:
-            if clause[-1].piece == 0:
+            if clause[-1].piece != 0:
+                pieces: dict[int, list[Word]] = {}
+                for word in clause:
+                    pieces.setdefault(word.piece, []).append(word)
+                if self._pieces_disagree(list(pieces.values()), index):
+                    units.extend(pieces.values())
+                    continue
+            at = _switch_point(clause, index)
+            if at is None:
                 units.append(clause)
-                continue
-            pieces: dict[int, list[Word]] = {}
-            for word in clause:
-                pieces.setdefault(word.piece, []).append(word)
-            if self._pieces_disagree(list(pieces.values()), index):
-                units.extend(pieces.values())
             else:
-                units.append(clause)
+                units.extend((clause[:at], clause[at:]))
         return units
 
     def _pieces_disagree(

@@ -426,6 +426,15 @@ def build() -> list[dict]:
     add("it_fr_drift", "it", para("it", [0, 1, 2]) + para("fr", [3]))
     add("ar_code_switch_en_sentence", "ar", para("ar", [0]) + [("en", "Let me think about this more carefully. ")]
         + para("ar", [2, 3]))
+    # ---- switching inside a sentence with no comma (a Latin pair)
+    add("fr_no_comma_switch", "fr", [("fr", "Donc on obtient la somme "),
+                                     ("en", "and then we divide it by two to get the mean. ")]
+        + para("fr", [2, 3]))
+    add("en_no_comma_switch", "en", para("en", [0, 2]) + [("en", "So we get the sum "),
+                                     ("fr", "et ensuite on la divise par deux pour avoir la moyenne.")])
+    add("de_no_comma_switch", "de", para("de", [1]) + [("de", "Wir berechnen zuerst die Summe "),
+                                     ("en", "and then we divide by the count. ")] + para("de", [3]))
+    add("pt_short_clauses_es_tail", "pt", para("pt", [0, 1, 2, 3]) + [("es", "Consideremos los dos casos por separado. ")])
     return CASES
 
 
