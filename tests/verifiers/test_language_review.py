@@ -61,3 +61,24 @@ def test_review_labels_are_reproduced_by_their_generator() -> None:
     spec.loader.exec_module(module)
     assert [json.loads(json.dumps(c)) for c in module.build()] == CASES
     assert "reward_server" not in path.read_text(encoding="utf-8")
+
+
+def _module(name: str):  # noqa: ANN202 - a test helper loading a data script
+    spec = importlib.util.spec_from_file_location(name, DATA / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_hand_written_sentence_alone_is_its_own_language() -> None:
+    """No sentence of either bank is cut at a false language switch or misjudged alone:
+    comma and comma-less splitting must leave one-language sentences whole."""
+    wrong = []
+    for name in ("make_language_cases", "make_language_cases_review"):
+        for lang, sentences in _module(name).BANK.items():
+            for sentence in sentences:
+                outcome = check_language(f"<think>{sentence}</think>", lang)
+                if outcome.score != 1.0:
+                    wrong.append((lang, sentence, outcome.details["detected"]))
+    assert not wrong, wrong
