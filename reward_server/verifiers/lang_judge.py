@@ -50,6 +50,9 @@ SPELLING_WEIGHT = 0.5
 DRIFT_LANGUAGE = "en"
 #: langdetect answers below this probability are treated as "cannot tell".
 MIN_DETECT_PROB = 0.7
+#: Below this probability langdetect's answer for a short clause does not outweigh function
+#: words that tie it with the target.
+SURE_DETECT_PROB = 0.95
 #: From this many words langdetect is trusted without function words backing it.
 LONG_CLAUSE_WORDS = 10
 #: langdetect calls allowed per completion: beyond, clauses are judged by function words
@@ -284,6 +287,13 @@ class ClauseJudge:
             # language.  The other shared scripts have few, distinct alphabets (і/ї/є,
             # پ/چ/گ): there it is trusted.
             code = found[0]
+            if code != self.target and found[1] < SURE_DETECT_PROB and counted < LONG_CLAUSE_WORDS:
+                # A short clause that function words cannot tell from the target, and on
+                # which langdetect hesitates, is noise, not drift ("Добре, подумаймо крок
+                # за кроком" -> ru at p=0.86 in a Ukrainian CoT).
+                mine = {c: n for n, c in votes}
+                if mine.get(self.target, 0.0) >= mine.get(code, 0.0) > 0.0:
+                    return self.target
             if code in voted or counted >= LONG_CLAUSE_WORDS or script != "Latn":
                 return code
         if votes and (len(votes) == 1 or votes[0][0] > votes[1][0]):
