@@ -57,7 +57,9 @@ _SET_BUILDER_RE = re.compile(
 _MATRIX_RE = re.compile(
     r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
 )
-NAME_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z]\([a-zA-Z0-9]*\)")
+NAME_RE = re.compile(
+    r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z](?:'+|\^\{?-1\}?)?\([a-zA-Z0-9]*\)"
+)
 _EMPTY_FORMS = {
     "\\emptyset",
     "\\{\\}",
