@@ -67,6 +67,7 @@ def _target_scripts(lang: str) -> set[str]:
     return {
         "ko": {"HANGUL"},
         "ru": {"CYRILLIC"},
+        "uk": {"CYRILLIC"},
         "ar": {"ARABIC"},
         "hi": {"DEVANAGARI"},
     }.get(lang, {"LATIN"})
@@ -435,6 +436,32 @@ def build() -> list[dict]:
     add("de_no_comma_switch", "de", para("de", [1]) + [("de", "Wir berechnen zuerst die Summe "),
                                      ("en", "and then we divide by the count. ")] + para("de", [3]))
     add("pt_short_clauses_es_tail", "pt", para("pt", [0, 1, 2, 3]) + [("es", "Consideremos los dos casos por separado. ")])
+    # ---- third round
+    add("uk_short_opening", "uk", [("uk", "Добре, подумаймо крок за кроком. Підставимо значення у "
+                                   "початкове рівняння. ")] + para("en", [1]))
+    add("zh_multiline_display", "zh", [("zh", "我们把两个方程联立：\n"),
+                                       (None, "$$\n\\begin{aligned}\nx + y &= 10 \\text{ (total)} \\\\\n"
+                                              "x - y &= 2\n\\end{aligned}\n$$\n"),
+                                       ("zh", "两式相加得到"), (None, "\\(2x = 12\\)"), ("zh", "，所以"),
+                                       (None, "$x = 6$"), ("zh", "。"), ("en", " Wait, let me double check. "),
+                                       (None, "$$6 + 4 = 10 \\quad \\checkmark$$"), ("zh", "没问题。")])
+    add("en_escaped_dollar", "en", [("en", "The ticket costs "), (None, "\\$"), ("en", "20 and the "
+                                    "tax is "), (None, "$t = 0.1 \\cdot 20$"), ("en", ", so we pay "
+                                    "twenty two dollars. "), ("de", "Also zahlen wir zweiundzwanzig Dollar.")])
+    add("ja_heavy_mix", "ja", [("ja", "まず、"), (None, "$n$"), ("ja", "を偶数と仮定します。"),
+                               ("en", "Then n squared is also even, which contradicts the assumption. "),
+                               ("ja", "したがって、"), (None, "$n$"), ("ja", "は奇数です。"),
+                               (None, "\n```python\nassert all(n % 2 for n in odd)\n```\n"),
+                               ("ja", "確認できました。")])
+    add("ko_code_and_en", "ko", [("ko", "코드로 확인해 보자.\n"),
+                                 (None, "```python\nprint(sum(range(1, 101)))\n```\n"),
+                                 ("ko", "결과는 "), (None, "`5050`"), ("ko", "이다. "),
+                                 ("en", "So the formula works for n equal to one hundred.")])
+    add("es_bold_bullets_en", "es", [("es", "**Paso 1:** calcular la suma de los términos.\n"),
+                                     ("es", "- Primero, agrupamos los términos pares.\n"),
+                                     ("en", "- Then we add the odd terms separately.\n"),
+                                     ("es", "- Finalmente, sumamos ambos resultados.\n")])
+    add("hi_en_50_sentences", "hi", para("hi", [1, 2, 3]) + para("en", [0, 3, 6]))
     return CASES
 
 
