@@ -148,9 +148,10 @@ def _switch_point(words: Sequence[Word], index: dict[str, tuple[str, ...]]) -> i
     if best is None:
         return None
     _, at, left, right = best
-    if _piece_winner(_vote(words[:at], index)) == left and _piece_winner(
-        _vote(words[at:], index)
-    ) == right:
+    if (
+        _piece_winner(_vote(words[:at], index)) == left
+        and _piece_winner(_vote(words[at:], index)) == right
+    ):
         return at
     return None
 
@@ -204,9 +205,7 @@ class ClauseJudge:
                 units.extend((clause[:at], clause[at:]))
         return units
 
-    def _pieces_disagree(
-        self, pieces: list[list[Word]], index: dict[str, tuple[str, ...]]
-    ) -> bool:
+    def _pieces_disagree(self, pieces: list[list[Word]], index: dict[str, tuple[str, ...]]) -> bool:
         """Whether two comma pieces plainly differ, or one piece plainly differs from the
         rest of its sentence ("Calculamos la suma de la serie, which is a geometric series,
         y luego la multiplicamos por dos": only the English piece has a plain winner)."""
