@@ -146,6 +146,12 @@ def _py_main(spec, forked=True):
     program = _py_load(main.__file__, spec["code_file"], spec["source_file"], b"C")
     if assert_mode:
         tests = _py_load(spec["test_code_path"], spec["test_code_file"], "test_code.py", b"T")
+        # The asserts hold the expected values: gone from the disk before the program runs.
+        for path in (spec["test_code_path"], spec["test_code_file"]):
+            try:
+                _os.unlink(path)
+            except OSError:
+                pass
     # Compiling is over: close the status descriptor, so the program cannot report a
     # compile error (of its own, or of the reference's test code) it never had.
     _os.close(STATUS_FD)
@@ -241,6 +247,7 @@ class Runner:
         self.wakeup_r, self.wakeup_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.exited = {}  # pid -> (status, rusage) for processes reaped early
         self.oom_file = self._find_oom_counter()
+        self.cpu_file = self._find_cpu_counter() if container else None
         self.harness = None
 
     # ---- set-up -------------------------------------------------------------------
@@ -272,6 +279,31 @@ class Runner:
             if os.path.exists(path):
                 return path
         return None
+
+    @staticmethod
+    def _find_cpu_counter():
+        for path in ("/sys/fs/cgroup/cpu.stat", "/sys/fs/cgroup/cpuacct/cpuacct.usage"):
+            if os.path.exists(path):
+                return path
+        return None
+
+    def group_cpu(self):
+        """CPU seconds of the container's cgroup minus the runner's own: what the test's
+        processes used, including children it never waited for (absent from its rusage)."""
+        if not self.cpu_file:
+            return 0.0
+        try:
+            with open(self.cpu_file) as f:
+                text = f.read()
+            if self.cpu_file.endswith("cpu.stat"):
+                fields = dict(line.split() for line in text.splitlines() if line.strip())
+                total = int(fields["usage_usec"]) / 1e6
+            else:
+                total = int(text.strip()) / 1e9
+        except (OSError, ValueError, KeyError):
+            return 0.0
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        return total - (own.ru_utime + own.ru_stime)
 
     def oom_kills(self):
         if not self.oom_file:
@@ -642,6 +674,7 @@ class Runner:
             os.execvpe(argv[0], argv, env)
 
         oom_before = self.oom_kills()
+        group_before = self.group_cpu()
         pid = self.spawn(child, fds)
         for fd in to_close:
             os.close(fd)
@@ -658,6 +691,8 @@ class Runner:
         oom = self.oom_kills() > oom_before
         code, sig = _decode_status(status)
         cpu = _cpu(usage)
+        if self.cpu_file:
+            cpu = max(cpu, self.group_cpu() - group_before)
         memory = (usage.ru_maxrss / 1024.0) if usage is not None else 0.0
         stderr = buffers["stderr"].decode("utf-8", "replace")
         verdict, reason = _verdict(killed, code, sig, cpu, memory, oom, stderr, limits)
