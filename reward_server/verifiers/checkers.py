@@ -67,9 +67,12 @@ def _token_close(got: str, want: str, tolerance: float) -> bool:
         return False
     a, b = float(got), float(want)
     if math.isinf(a) or math.isinf(b):  # past float range (1e400): exact decimals decide
-        big_a, big_b = Decimal(got), Decimal(want)
-        big_diff = abs(big_a - big_b)
-        return big_diff <= Decimal(tolerance) or big_diff <= Decimal(tolerance) * abs(big_b)
+        try:
+            big_a, big_b = Decimal(got), Decimal(want)
+            big_diff = abs(big_a - big_b)
+            return big_diff <= Decimal(tolerance) or big_diff <= Decimal(tolerance) * abs(big_b)
+        except ArithmeticError:  # past even Decimal's exponents (1e100000000000000000)
+            return False
     diff = abs(a - b)
     return diff <= tolerance or diff <= tolerance * abs(b)
 
