@@ -195,7 +195,12 @@ def _matrix(gold: Matrix, answer: Value) -> tuple[bool, str]:
         return _ordered(
             tuple(x for r in gold.rows for x in r), tuple(x for r in answer.rows for x in r)
         ), "matrix"
-    if isinstance(answer, Items) and 1 in gold.shape and not answer.is_set:
+    if (
+        isinstance(answer, Items)
+        and 1 in gold.shape
+        and (answer.is_bare or (answer.open, answer.close) in _TUPLE_BRACKETS)
+    ):
+        # A vector as a tuple; ``(1, 2]`` is a half-open interval, not a vector.
         entries = tuple(x for r in gold.rows for x in r)
         return _ordered(entries, answer.items), "vector"
     return False, "matrix expected"

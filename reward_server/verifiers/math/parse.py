@@ -60,6 +60,7 @@ _MATRIX_RE = re.compile(
 NAME_RE = re.compile(
     r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z](?:'+|\^\{?-1\}?)?\([a-zA-Z0-9]*\)"
 )
+_BAD_BASE_RE = re.compile(r"[0-9][0-9A-Za-z]*+_\s*+\{?\s*+\(?\d++\)?\s*+\}?")
 _EMPTY_FORMS = {
     "\\emptyset",
     "\\{\\}",
@@ -361,6 +362,10 @@ def _scalar(text: str) -> Scalar:
         raise Unreadable("unbalanced braces")
     literal = read_literal(text)
     if literal is None:
+        if _BAD_BASE_RE.fullmatch(text):
+            # ``39_7``, ``12_{40}``: digits invalid in their base, or no base at all; the
+            # LaTeX reader would drop the subscript and read plain 39.
+            raise Unreadable("not a number in that base")
         return Scalar(text)
     return Scalar(text, literal.value, literal.decimal, literal.base, literal.digits)
 
