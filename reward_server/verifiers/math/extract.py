@@ -36,6 +36,7 @@ _BARE_TOKEN_RE = re.compile(r"\s*+([^\s$.,;]+)")
 _DOLLARS_RE = re.compile(r"\$\$|(?<!\\)\$|\\\(|\\\)|\\\[|\\\]")
 _CLOSING_REMARK_RE = re.compile(r"[^\d$\\=^_{}]{0,80}")
 _THINK_OPEN_RE = re.compile(r"<think>", re.IGNORECASE)
+_BOLD_RE = re.compile(r"(?:\*\*|__)([^*_]+)(?:\*\*|__)\.?")
 MAX_BARE_CHARS = 80
 
 
@@ -124,9 +125,14 @@ def _bare(region: str) -> str | None:
     text = region.strip()
     if not text or len(text) > MAX_BARE_CHARS or "\n" in text:
         return None
-    math = _MATH_SPAN_RE.fullmatch(text)
+    bold = _BOLD_RE.fullmatch(text)
+    if bold:
+        text = bold.group(1).strip()  # **5**
+    math = _MATH_SPAN_RE.fullmatch(text) or _MATH_SPAN_RE.fullmatch(text.rstrip(". "))
     if math:
         return next(g for g in math.groups() if g is not None).strip()
+    if _DOLLARS_RE.search(text):
+        return None  # words around a formula ("So $n = 5$."): prose, not a bare answer
     text = text.rstrip(".")
     letters = re.sub(r"\\[a-zA-Z]+", "", text)
     if re.search(r"[a-zA-Z]{3,}", letters) or sum(c.isalpha() for c in letters) > 12:
