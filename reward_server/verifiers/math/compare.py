@@ -258,11 +258,24 @@ def _as_realset(value: Value) -> list[Interval] | None:
             lo, hi = value.items
             return [_fix_infinite(Interval(lo, hi, value.open == "(", value.close == ")"))]  # type: ignore[arg-type]
         if value.is_bare and all(isinstance(v, Relation) for v in value.items):
+            if len(_variables(value.items)) > 1:
+                return None  # "x < 1 or y > 2" is no set of reals
             return _as_realset(SetUnion(value.items))
         return None
     if isinstance(value, Relation):
         return _relation_realset(value)
     return None
+
+
+def _variables(relations: tuple[Value, ...]) -> set[str]:
+    """The names the one-variable relations among ``relations`` constrain."""
+    return {
+        t.text
+        for rel in relations
+        if isinstance(rel, Relation)
+        for t in rel.terms
+        if isinstance(t, Scalar) and _is_name(t) and not t.text.startswith("\\")
+    }
 
 
 def _fix_infinite(iv: Interval) -> Interval:
