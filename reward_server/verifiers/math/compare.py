@@ -35,8 +35,11 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
         return False, "equation expected"
     if _is_equation(answer) and _is_curve_assignment(gold):
         return _equations(gold, answer)  # type: ignore[arg-type]
+    named_point = isinstance(gold, Items) and len(gold.items) > 1 and _unassign(gold) is not gold
     gold = _unassign(gold)
     answer = _unassign(answer)
+    if named_point and not isinstance(answer, (Items, Matrix)):
+        return False, "several values expected"  # x=2, y=3 is no interval 2 < x < 3
     return _equal(gold, answer)
 
 
