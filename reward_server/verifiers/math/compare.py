@@ -35,6 +35,8 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
         return False, "equation expected"
     if _is_equation(answer) and _is_curve_assignment(gold):
         return _equations(gold, answer)  # type: ignore[arg-type]
+    if isinstance(gold, Scalar) and _is_unsolved_equation(answer):
+        return False, "unsolved equation"  # 2x = 5 says x = 5/2, not 5
     named_point = isinstance(gold, Items) and len(gold.items) > 1 and _unassign(gold) is not gold
     gold = _unassign(gold)
     answer = _unassign(answer)
@@ -74,6 +76,21 @@ def _is_curve_assignment(value: Value) -> bool:
     try:
         return bool(scalar_sympy(value.terms[1]).free_symbols)
     except Exception:  # noqa: BLE001 - an unreadable side is no curve
+        return False
+
+
+def _is_unsolved_equation(value: Value) -> bool:
+    """``2x = 5``, ``x^2 = 4``: one unknown on a side that is not just its name, so the
+    other side is not the unknown's value.  (``m - n = 7`` and ``f(2) = 5`` state the
+    value of an expression the question may ask for, and stand for their last side.)"""
+    if not (_is_equation(value) and isinstance(value, Relation)):
+        return False
+    left = value.terms[0]
+    if not isinstance(left, Scalar) or left.number is not None:
+        return False
+    try:
+        return len(scalar_sympy(left).free_symbols) == 1
+    except Exception:  # noqa: BLE001 - unreadable: leave it to the general path
         return False
 
 
