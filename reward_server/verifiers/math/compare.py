@@ -37,10 +37,12 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
         return _equations(gold, answer)  # type: ignore[arg-type]
     if isinstance(gold, Scalar) and _is_unsolved_equation(answer):
         return False, "unsolved equation"  # 2x = 5 says x = 5/2, not 5
-    named_point = isinstance(gold, Items) and len(gold.items) > 1 and _unassign(gold) is not gold
+    named = [
+        isinstance(v, Items) and len(v.items) > 1 and _unassign(v) is not v for v in (gold, answer)
+    ]
     gold = _unassign(gold)
     answer = _unassign(answer)
-    if named_point and not isinstance(answer, (Items, Matrix)):
+    if (named[0] or named[1]) and not all(isinstance(v, (Items, Matrix)) for v in (gold, answer)):
         return False, "several values expected"  # x=2, y=3 is no interval 2 < x < 3
     return _equal(gold, answer)
 
@@ -80,9 +82,8 @@ def _is_curve_assignment(value: Value) -> bool:
 
 
 def _is_unsolved_equation(value: Value) -> bool:
-    """``2x = 5``, ``x^2 = 4``: one unknown on a side that is not just its name, so the
-    other side is not the unknown's value.  (``m - n = 7`` and ``f(2) = 5`` state the
-    value of an expression the question may ask for, and stand for their last side.)"""
+    """``2x = 5``: one unknown, not alone on its side, so the other side is not its value
+    (``m - n = 7``, ``f(2) = 5`` state an asked-for expression's value: they stand)."""
     if not (_is_equation(value) and isinstance(value, Relation)):
         return False
     left = value.terms[0]
@@ -173,10 +174,11 @@ def _items(gold: Items, answer: Value) -> tuple[bool, str]:
         if not list_like:
             return False, "unordered list expected"
         return _unordered(gold.items, answer.items), "unordered"
-    # An ordered tuple, or a pair that may be an interval.
     interval_like = len(gold.items) == 2 and gold.open in ("(", "[") and gold.close in (")", "]")
+    # A tuple, or a pair that may be an interval; [1, 2] is one, so "1, 2" does not answer it.
+    half_closed = interval_like and (gold.open, gold.close) != ("(", ")")
     if isinstance(answer, Items) and (
-        answer.is_bare
+        (answer.is_bare and not half_closed)
         or (answer.open, answer.close) == (gold.open, gold.close)
         or (not interval_like and (answer.open, answer.close) in _TUPLE_BRACKETS)
     ):
