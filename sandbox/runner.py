@@ -48,6 +48,8 @@ STATUS_FD = 5  # Python: the harness reports a compile error here (b"C": program
 COMPILE_OUTPUT_CAP = 64 * 1024
 HARNESS_CAP = 4096
 DRAIN_AFTER_EXIT_S = 2.0
+MEMORY_GUARD = 0.2  # a test is killed when the container's free memory falls below this share
+MEMORY_POLL_S = 0.005
 
 # --------------------------------------------------------------------------------------
 # The Python harness.  It runs in the test process: in fork mode the runner calls
@@ -247,6 +249,7 @@ class Runner:
         self.wakeup_r, self.wakeup_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
         self.exited = {}  # pid -> (status, rusage) for processes reaped early
         self.oom_file = self._find_oom_counter()
+        self.memory_files = self._find_memory_counters() if container else None
         self.cpu_file = self._find_cpu_counter() if container else None
         self.harness = None
 
@@ -304,6 +307,55 @@ class Runner:
             return 0.0
         own = resource.getrusage(resource.RUSAGE_SELF)
         return total - (own.ru_utime + own.ru_stime)
+
+    @staticmethod
+    def _find_memory_counters():
+        """(usage file, stat file, page-cache key, limit) of the container's memory cgroup."""
+        for base, usage, limit, cache_key in (
+            ("/sys/fs/cgroup", "memory.current", "memory.max", "file"),  # v2
+            ("/sys/fs/cgroup/memory", "memory.usage_in_bytes", "memory.limit_in_bytes", "cache"),
+        ):
+            try:
+                with open(os.path.join(base, limit)) as f:
+                    text = f.read().strip()
+                if (
+                    text != "max"
+                    and int(text) < 2**50
+                    and os.path.exists(os.path.join(base, usage))
+                ):
+                    return (
+                        os.path.join(base, usage),
+                        os.path.join(base, "memory.stat"),
+                        cache_key,
+                        int(text),
+                    )
+            except (OSError, ValueError):
+                continue
+        return None
+
+    def memory_nearly_full(self):
+        """True when the container's unreclaimable memory is within MEMORY_GUARD of its
+        limit.  Memory no process maps (memfd or System V pages written and unmapped)
+        leaves every process small, so the kernel's OOM killer would take the largest:
+        the runner.  Killing the test first keeps the verdict the program's."""
+        if not self.memory_files:
+            return False
+        usage_file, stat_file, cache_key, limit = self.memory_files
+        threshold = limit * (1 - MEMORY_GUARD)
+        try:
+            with open(usage_file) as f:
+                used = int(f.read())
+            if used <= threshold:
+                return False
+            stat = {}
+            with open(stat_file) as f:
+                for line in f:
+                    key, _, value = line.partition(" ")
+                    stat[key] = int(value)
+            cache = stat.get(cache_key, 0) - stat.get("shmem", 0)  # reclaimable page cache
+            return used - max(0, cache) > threshold
+        except (OSError, ValueError):
+            return False
 
     def oom_kills(self):
         if not self.oom_file:
@@ -437,7 +489,7 @@ class Runner:
         return pid
 
     # ---- one process, supervised ---------------------------------------------------------
-    def supervise(self, pid, streams, wall_s, output_cap, caps):
+    def supervise(self, pid, streams, wall_s, output_cap, caps, guard_memory=False):
         """Drain ``streams`` (name -> read fd) while ``pid`` runs; kill it at the wall
         deadline or when output passes the cap.  Returns status, usage, buffers, why killed."""
         started = time.monotonic()
@@ -475,6 +527,12 @@ class Runner:
                 timeout = remaining
             elif killed is None:
                 timeout = deadline - now
+                if guard_memory and self.memory_files:
+                    if self.memory_nearly_full():
+                        killed = "memory"
+                        self.kill_all(pid)
+                        continue
+                    timeout = min(timeout, MEMORY_POLL_S)
             else:
                 timeout = 0.05
             for fd, _event in poller.poll(max(0, int(timeout * 1000)) + 1):
@@ -685,7 +743,12 @@ class Runner:
             "status": 16,
         }
         status, usage, buffers, killed, elapsed, truncated = self.supervise(
-            pid, streams, float(limits["wall_time_s"]), int(limits["output_bytes"]), caps
+            pid,
+            streams,
+            float(limits["wall_time_s"]),
+            int(limits["output_bytes"]),
+            caps,
+            guard_memory=True,
         )
         self.settle(pid)
         oom = self.oom_kills() > oom_before
@@ -799,8 +862,18 @@ def _apply_limits(time_s, memory_mb, processes, file_size_mb, open_files, rlimit
 
 
 def _write(path, text):
-    with open(path, "w", encoding="utf-8", errors="surrogateescape") as f:
-        f.write(text)
+    with open(path, "wb") as f:
+        f.write(_encode(text))
+
+
+def _encode(text):
+    """UTF-8 bytes of any string: escaped bytes (U+DC80-U+DCFF) as the bytes they stand
+    for; any other lone surrogate (a JSON "\\ud800") as its invalid 3-byte form, so the
+    program fails to compile or reads odd input, and the job never fails as a whole."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _marker_pipe(marker):
@@ -847,7 +920,7 @@ def _environment(workdir, extra):
 
 
 def _stdin_file(text, workdir):
-    data = text.encode("utf-8", "surrogateescape")
+    data = _encode(text)
     try:
         fd = os.memfd_create("stdin", os.MFD_CLOEXEC)
     except (AttributeError, OSError):
@@ -894,6 +967,8 @@ def _verdict(killed, code, sig, cpu, memory, oom, stderr, limits):
     time_limit = float(limits["time_s"])
     if killed == "output":
         return "output_limit", "output"
+    if killed == "memory":  # the container was about to run out: as an OOM kill
+        return "memory_limit", "oom"
     if sig == "SIGXCPU" or (killed == "wall" and cpu > time_limit):
         return "time_limit", "cpu"
     if killed == "wall":
