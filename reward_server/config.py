@@ -31,7 +31,9 @@ class SandboxSettings(BaseModel):
 
     enabled: bool = True
     image: str = "reward-server-sandbox:latest"
-    pool_size: int = Field(default_factory=_default_workers, ge=1, description="Warm containers.")
+    pool_size: int = Field(
+        default_factory=lambda: _default_workers() + 1, ge=1, description="Warm containers (cores + 1)."
+    )
     max_jobs_per_container: int = Field(500, ge=1, description="Recycle a container after this many jobs.")
     container_memory_mb: int = Field(2048, ge=64, description="Memory (= memory + swap) of one container.")
     cpus: float = Field(1.0, gt=0, description="CPU share of one container.")

@@ -167,7 +167,9 @@ def run_from_wire(data: dict[str, Any]) -> TestRun:
 
 
 def _default_pool_size() -> int:
-    return max(1, os.cpu_count() or 1)
+    # One container more than the cores: while one waits on its round trip to the host,
+    # the cores stay busy (1-test jobs: ~145/s with 2 containers on 2 cores, ~170/s with 3).
+    return (os.cpu_count() or 1) + 1
 
 
 @dataclass(frozen=True)
