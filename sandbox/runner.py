@@ -50,6 +50,16 @@ HARNESS_CAP = 4096
 DRAIN_AFTER_EXIT_S = 2.0
 MEMORY_GUARD = 0.2  # a test is killed when the container's free memory falls below this share
 MEMORY_POLL_S = 0.005
+#: Signals the runner (PID 1) ignores; a test process gets them back at their defaults.
+RUNNER_IGNORES = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGALRM,
+)
 
 # --------------------------------------------------------------------------------------
 # The Python harness.  It runs in the test process: in fork mode the runner calls
@@ -260,15 +270,7 @@ class Runner:
             libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         else:
             libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-        for sig in (
-            signal.SIGINT,
-            signal.SIGTERM,
-            signal.SIGHUP,
-            signal.SIGQUIT,
-            signal.SIGUSR1,
-            signal.SIGUSR2,
-            signal.SIGALRM,
-        ):
+        for sig in RUNNER_IGNORES:
             signal.signal(sig, signal.SIG_IGN)
         signal.signal(signal.SIGCHLD, lambda *_: None)
         signal.set_wakeup_fd(self.wakeup_w, warn_on_full_buffer=False)
@@ -456,18 +458,7 @@ class Runner:
         if pid == 0:  # pragma: no cover - runs in the child
             try:
                 signal.set_wakeup_fd(-1)
-                for sig in (
-                    signal.SIGCHLD,
-                    signal.SIGPIPE,
-                    signal.SIGXFSZ,
-                    signal.SIGINT,
-                    signal.SIGTERM,
-                    signal.SIGHUP,
-                    signal.SIGQUIT,
-                    signal.SIGUSR1,
-                    signal.SIGUSR2,
-                    signal.SIGALRM,
-                ):
+                for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ, *RUNNER_IGNORES):
                     signal.signal(sig, signal.SIG_DFL)
                 os.setsid()
                 moved = {target: _dup_above(source, 64) for target, source in fds.items()}
