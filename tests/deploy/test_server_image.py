@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import uuid
@@ -12,16 +11,12 @@ import docker
 import httpx
 import pytest
 
+from tests.trainer.server_proc import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "reward-server:ci"
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +29,7 @@ def image() -> str:
 
 def test_server_container_serves_as_non_root(image):
     client = docker.from_env()
-    port = _free_port()
+    port = free_port()
     name = f"reward-server-smoke-{uuid.uuid4().hex[:8]}"
     container = client.containers.run(
         image,

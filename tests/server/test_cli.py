@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,13 +12,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.trainer.server_proc import free_port
+
 ENV = {**os.environ, "REWARD_WORKERS": "1", "REWARD_SANDBOX__ENABLED": "false"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _children(pid: int) -> set[int]:
@@ -31,7 +26,7 @@ def _children(pid: int) -> set[int]:
 
 
 def test_serve_answers_and_stops_on_sigterm_without_orphans():
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "reward_server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
