@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv ""
 if [ "${REWARD_SANDBOX__ENABLED:-true}" != "false" ]; then
-  if bash scripts/docker-engine.sh && .venv/bin/reward-server sandbox build >&2; then
+  if bash scripts/docker-engine.sh && bash scripts/sandbox-image.sh; then
     echo "==> sandbox ready" >&2
   else
     echo "==> WARNING: Docker sandbox unavailable; code items will get status 'error' until it is (see /readyz)" >&2

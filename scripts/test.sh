@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 ensure_venv "dev,trl" "${TORCH_REQUIREMENT:-torch==2.13.0}"
 bash scripts/docker-engine.sh
-.venv/bin/reward-server sandbox build >&2
+bash scripts/sandbox-image.sh
 exec .venv/bin/python -m pytest "$@"
