@@ -110,7 +110,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2000, help="one-test jobs through the pool")
     parser.add_argument("--baseline", type=int, default=40, help="docker run executions")
     parser.add_argument(
-        "--pool", type=int, default=PoolConfig().pool_size, help="parallelism (pool size; default as the server: cores + 1)"
+        "--pool",
+        type=int,
+        default=PoolConfig().pool_size,
+        help="parallelism (pool size; default as the server: cores + 1)",
     )
     parser.add_argument("--image", default=DEFAULT_TAG)
     args = parser.parse_args()

@@ -52,7 +52,9 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-async def serve_groups(url: str, groups: list[list[dict]], concurrency: int) -> tuple[list[float], float]:
+async def serve_groups(
+    url: str, groups: list[list[dict]], concurrency: int
+) -> tuple[list[float], float]:
     sem = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
     async with httpx.AsyncClient(base_url=url, timeout=120) as client:
@@ -80,7 +82,10 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(0)
     groups = [
-        [{"id": f"{g}-{i}", "completion": completion(rng), "target_lang": "en"} for i in range(args.group_size)]
+        [
+            {"id": f"{g}-{i}", "completion": completion(rng), "target_lang": "en"}
+            for i in range(args.group_size)
+        ]
         for g in range(args.groups)
     ]
     words = statistics.mean(len(it["completion"].split()) for g in groups for it in g)
@@ -104,10 +109,16 @@ def main() -> None:
     p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
     b50 = percentile(base, 0.5)
     print(f"machine: {os.cpu_count()} cores; server workers: {settings.workers}")
-    print(f"groups: {args.groups} x {args.group_size} completions, ~{words:.0f} whitespace words each, "
-          f"format + language, concurrency {args.concurrency}")
-    print(f"/v1/score per group:     p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   (target p50 <= 1000 ms)")
-    print(f"throughput:              {len(groups) / wall:7.2f} groups/s   {len(groups) * args.group_size / wall:7.1f} completions/s")
+    print(
+        f"groups: {args.groups} x {args.group_size} completions, ~{words:.0f} whitespace words each, "
+        f"format + language, concurrency {args.concurrency}"
+    )
+    print(
+        f"/v1/score per group:     p50 {p50 * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   (target p50 <= 1000 ms)"
+    )
+    print(
+        f"throughput:              {len(groups) / wall:7.2f} groups/s   {len(groups) * args.group_size / wall:7.1f} completions/s"
+    )
     print(f"baseline in-process seq: p50 {b50 * 1000:7.1f} ms per group")
     print(f"ratio server/baseline:   {p50 / b50:7.2f}")
 

@@ -19,9 +19,7 @@ def group_advantages(rewards: Sequence[float | None], group_size: int) -> list[f
     if group_size < 1:
         raise ValueError("group_size must be at least 1")
     if len(rewards) % group_size:
-        raise ValueError(
-            f"{len(rewards)} items do not form whole groups of {group_size}"
-        )
+        raise ValueError(f"{len(rewards)} items do not form whole groups of {group_size}")
     out: list[float] = []
     for start in range(0, len(rewards), group_size):
         group = rewards[start : start + group_size]

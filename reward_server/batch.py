@@ -118,15 +118,24 @@ async def score_file(
     if not input_path.is_file():
         raise BatchError(f"input file {input_path} does not exist")
     if output_path.exists() and output_path.stat().st_size and not (resume or overwrite):
-        raise BatchError(f"{output_path} exists; pass --resume to continue it or --overwrite to replace it")
+        raise BatchError(
+            f"{output_path} exists; pass --resume to continue it or --overwrite to replace it"
+        )
     stats = BatchStats(total=_count_lines(input_path))
     stats.skipped = completed_lines(output_path) if resume else 0
     if stats.skipped > stats.total:
-        raise BatchError(f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})")
+        raise BatchError(
+            f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
+        )
     mode = "a" if resume else "w"
-    bar = tqdm(total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress)
+    bar = tqdm(
+        total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
+    )
     async with open_runtime(settings, verifiers, start_sandbox=False) as runtime:
-        with input_path.open(encoding="utf-8") as src, output_path.open(mode, encoding="utf-8") as dst:
+        with (
+            input_path.open(encoding="utf-8") as src,
+            output_path.open(mode, encoding="utf-8") as dst,
+        ):
             for _ in range(stats.skipped):
                 next(src)
             for chunk in _chunks(src, chunk_size):

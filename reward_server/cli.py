@@ -34,7 +34,9 @@ def serve(
     from .app import create_app
 
     settings = _settings(host=host, port=port, workers=workers)
-    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -95,10 +97,15 @@ def verifiers() -> None:
 @sandbox_app.command("build")
 def sandbox_build(
     method: str = typer.Option("auto", help="auto | debootstrap | dockerfile"),
-    force: bool = typer.Option(False, help="Rebuild even when an image with the same recipe exists."),
+    force: bool = typer.Option(
+        False, help="Rebuild even when an image with the same recipe exists."
+    ),
     image: str | None = typer.Option(None, help="Image tag (REWARD_SANDBOX__IMAGE)."),
     language: list[str] | None = typer.Option(
-        None, "--language", "-l", help="Languages the image carries (repeat); default python, cpp, c."
+        None,
+        "--language",
+        "-l",
+        help="Languages the image carries (repeat); default python, cpp, c.",
     ),
 ) -> None:
     """Build the sandbox image, or reuse it when its recipe has not changed."""
@@ -106,7 +113,15 @@ def sandbox_build(
 
     tag = image or _settings().sandbox.image
     languages = tuple(language) if language else DEFAULT_LANGUAGES
-    typer.echo(ensure_image(tag=tag, method=method, force=force, languages=languages, log=lambda m: typer.echo(m, err=True)))
+    typer.echo(
+        ensure_image(
+            tag=tag,
+            method=method,
+            force=force,
+            languages=languages,
+            log=lambda m: typer.echo(m, err=True),
+        )
+    )
 
 
 def main() -> None:

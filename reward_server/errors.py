@@ -62,8 +62,13 @@ class ServiceUnavailable(RewardServerError):
     retryable = True
 
 
-def error_body(error_type: str, message: str, retryable: bool, detail: Any = None) -> dict[str, Any]:
-    return {"error": {"type": error_type, "message": message, "retryable": retryable}, "detail": detail}
+def error_body(
+    error_type: str, message: str, retryable: bool, detail: Any = None
+) -> dict[str, Any]:
+    return {
+        "error": {"type": error_type, "message": message, "retryable": retryable},
+        "detail": detail,
+    }
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -85,11 +90,19 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = exc.errors()
-        lines = [f"{_location(tuple(p.get('loc', ())))}: {p.get('msg', 'invalid')}" for p in problems[:20]]
+        lines = [
+            f"{_location(tuple(p.get('loc', ())))}: {p.get('msg', 'invalid')}"
+            for p in problems[:20]
+        ]
         if len(problems) > 20:
             lines.append(f"... and {len(problems) - 20} more")
-        detail = [{"loc": list(p.get("loc", ())), "msg": p.get("msg"), "type": p.get("type")} for p in problems[:100]]
-        return JSONResponse(error_body("validation_error", "; ".join(lines), False, detail), status_code=422)
+        detail = [
+            {"loc": list(p.get("loc", ())), "msg": p.get("msg"), "type": p.get("type")}
+            for p in problems[:100]
+        ]
+        return JSONResponse(
+            error_body("validation_error", "; ".join(lines), False, detail), status_code=422
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -45,7 +45,9 @@ RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 def _check_batch(runtime: Runtime, n: int) -> None:
     if n > runtime.settings.max_items:
-        raise PayloadTooLarge(f"{n} items; the limit is {runtime.settings.max_items} per request (REWARD_MAX_ITEMS)")
+        raise PayloadTooLarge(
+            f"{n} items; the limit is {runtime.settings.max_items} per request (REWARD_MAX_ITEMS)"
+        )
 
 
 @router.post("/score", response_model=ScoreResponse, tags=["score"])
@@ -79,7 +81,10 @@ async def verifiers(runtime: RuntimeDep) -> dict[str, Any]:
             "accuracy": "task 'math' (symbolic equivalence) or 'code' (tests in a Docker sandbox)",
         },
         "tasks": ["math", "code", "none"],
-        "presets": {name: {"weights": PRESETS[name], "description": PRESET_DESCRIPTIONS[name]} for name in PRESETS},
+        "presets": {
+            name: {"weights": PRESETS[name], "description": PRESET_DESCRIPTIONS[name]}
+            for name in PRESETS
+        },
         "default_weights": runtime.settings.weights.model_dump(),
         "languages": supported_languages(),
         "code_languages": sandbox_languages,  # null while the sandbox starts

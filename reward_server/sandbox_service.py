@@ -70,7 +70,9 @@ class SandboxService:
         self.settings = settings
         self._backend = backend
         self._task: asyncio.Task[None] | None = None
-        self._error: str | None = None if settings.enabled else "sandbox disabled (REWARD_SANDBOX__ENABLED=false)"
+        self._error: str | None = (
+            None if settings.enabled else "sandbox disabled (REWARD_SANDBOX__ENABLED=false)"
+        )
 
     def _make_backend(self) -> SandboxBackend:
         from sandbox.docker import DockerSandbox

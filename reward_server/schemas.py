@@ -38,7 +38,9 @@ class CodeSpec(_Model):
     entry_point: str | None = Field(None, description="Function passed to check() in test_code.")
     time_limit_s: float = Field(2.0, gt=0, le=60)
     memory_limit_mb: int = Field(256, ge=16, le=8192)
-    checker: Checker = Field("tokens", description="How stdout is compared with the expected output.")
+    checker: Checker = Field(
+        "tokens", description="How stdout is compared with the expected output."
+    )
     float_tolerance: float = Field(1e-6, ge=0)
     all_or_nothing: bool = Field(False, description="Score 1 only when every test passes.")
 
@@ -51,7 +53,9 @@ class CodeSpec(_Model):
 
 class FormatOptions(_Model):
     prefilled: bool = Field(False, description="The chat template already emitted <think>.")
-    answer_tags: bool = Field(False, description="The answer must be one <answer>...</answer> block.")
+    answer_tags: bool = Field(
+        False, description="The answer must be one <answer>...</answer> block."
+    )
 
 
 class Weights(_Model):
@@ -80,7 +84,9 @@ class ScoreItem(_Model):
     @classmethod
     def _id_as_string(cls, value: Any) -> Any:
         # Trainers often use integer ids; echo them back as strings.
-        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        return (
+            str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+        )
 
     @field_validator("target_lang")
     @classmethod
@@ -203,5 +209,5 @@ def openrlhf_label_fields(label: Any, *, strict: bool = True) -> dict[str, Any]:
 def openrlhf_completion(query: str, prompt: str | None) -> str:
     """OpenRLHF sends prompt + completion as ``query``: cut the prompt prefix off."""
     if prompt and query.startswith(prompt):
-        return query[len(prompt):]
+        return query[len(prompt) :]
     return query

@@ -24,7 +24,9 @@ from .workers import Step, WorkerPool
 log = logging.getLogger(__name__)
 
 
-def _error_result(item: ScoreItem, error_type: str, message: str, retryable: bool = False) -> ScoreResult:
+def _error_result(
+    item: ScoreItem, error_type: str, message: str, retryable: bool = False
+) -> ScoreResult:
     return ScoreResult(
         id=item.id,
         reward=None,
@@ -33,7 +35,9 @@ def _error_result(item: ScoreItem, error_type: str, message: str, retryable: boo
     )
 
 
-def combine(item: ScoreItem, outcomes: dict[str, Outcome], weights: dict[str, float]) -> ScoreResult:
+def combine(
+    item: ScoreItem, outcomes: dict[str, Outcome], weights: dict[str, float]
+) -> ScoreResult:
     """Fold component outcomes into one result; only an all-ok item carries a reward."""
     scores = Scores(**{name: o.score for name, o in outcomes.items() if name in COMPONENTS})
     details: dict[str, object] = {name: o.details for name, o in outcomes.items()}
@@ -93,7 +97,9 @@ class Scorer:
             return await self._score_item(item, preset)
         except Exception as exc:
             log.exception("scoring item %r failed", item.id)
-            return _error_result(item, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True)
+            return _error_result(
+                item, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True
+            )
 
     async def _score_item(self, item: ScoreItem, preset: str | None) -> ScoreResult:
         s = self.settings
@@ -112,24 +118,44 @@ class Scorer:
                 item.completion, prefilled=prefilled, answer_tags=item.format.answer_tags
             )
         except Exception as exc:  # noqa: BLE001
-            outcomes["format"] = Outcome.error(f"format verifier raised {type(exc).__name__}: {exc}")
+            outcomes["format"] = Outcome.error(
+                f"format verifier raised {type(exc).__name__}: {exc}"
+            )
 
         plan: list[Step] = []
         if item.target_lang is not None:
-            plan.append(("language", self.verifiers.language, (item.completion, item.target_lang), {"prefilled": prefilled}))
+            plan.append(
+                (
+                    "language",
+                    self.verifiers.language,
+                    (item.completion, item.target_lang),
+                    {"prefilled": prefilled},
+                )
+            )
         code_job = None
         if item.task == "math":
             if item.answer is None or not item.answer.strip():
-                outcomes["accuracy"] = Outcome.invalid("task 'math' needs a non-empty `answer`", "missing_answer")
+                outcomes["accuracy"] = Outcome.invalid(
+                    "task 'math' needs a non-empty `answer`", "missing_answer"
+                )
             elif len(item.answer) > s.max_answer_chars:
                 outcomes["accuracy"] = Outcome.invalid(
                     f"gold answer longer than {s.max_answer_chars} characters", "answer_too_long"
                 )
             else:
-                plan.append(("accuracy", self.verifiers.math, (item.completion, item.answer), {"prefilled": prefilled}))
+                plan.append(
+                    (
+                        "accuracy",
+                        self.verifiers.math,
+                        (item.completion, item.answer),
+                        {"prefilled": prefilled},
+                    )
+                )
         elif item.task == "code":
             if item.code is None:
-                outcomes["accuracy"] = Outcome.invalid("task 'code' needs a `code` object with tests", "missing_tests")
+                outcomes["accuracy"] = Outcome.invalid(
+                    "task 'code' needs a `code` object with tests", "missing_tests"
+                )
             else:
                 code_job = self._score_code(item)
 
@@ -142,16 +168,28 @@ class Scorer:
     async def _score_code(self, item: ScoreItem) -> dict[str, Outcome]:
         assert item.code is not None
         if self.sandbox is None:
-            return {"accuracy": Outcome.error("this server has no code sandbox", "sandbox_unavailable", retryable=False)}
+            return {
+                "accuracy": Outcome.error(
+                    "this server has no code sandbox", "sandbox_unavailable", retryable=False
+                )
+            }
         limits = self.settings.sandbox
         tests = len(item.code.tests)
         if tests > limits.max_tests:
-            return {"accuracy": Outcome.invalid(f"{tests} tests; the limit is {limits.max_tests}", "too_many_tests")}
+            return {
+                "accuracy": Outcome.invalid(
+                    f"{tests} tests; the limit is {limits.max_tests}", "too_many_tests"
+                )
+            }
         try:
             backend = await self.sandbox.get()
         except SandboxUnavailable as exc:
             return {"accuracy": Outcome.error(str(exc), "sandbox_unavailable", retryable=True)}
         outcome = await self.verifiers.code(
-            item.completion, item.code, backend, prefilled=item.format.prefilled, limits=self.test_limits
+            item.completion,
+            item.code,
+            backend,
+            prefilled=item.format.prefilled,
+            limits=self.test_limits,
         )
         return {"accuracy": outcome}

@@ -54,7 +54,9 @@ def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or hard > limit:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit))
+            resource.setrlimit(
+                resource.RLIMIT_AS, (limit, hard if hard != resource.RLIM_INFINITY else limit)
+            )
     except (ValueError, OSError):  # pragma: no cover - platform without RLIMIT_AS
         pass
     for warm in warmups:
@@ -128,7 +130,9 @@ class WorkerPool:
             return False, "worker pool stopped"
         return True, f"{self.workers} workers"
 
-    async def run(self, func: Callable[..., Any], *args: Any, deadline_s: float | None = None) -> Any:
+    async def run(
+        self, func: Callable[..., Any], *args: Any, deadline_s: float | None = None
+    ) -> Any:
         """Run ``func(*args)`` in a worker; raise WorkerTimeout / WorkerCrashed."""
         if self._pool is None:
             raise RuntimeError("WorkerPool.start() was not called")
@@ -137,7 +141,9 @@ class WorkerPool:
             return await asyncio.wrap_future(future)
         except concurrent.futures.TimeoutError as exc:
             self.timeouts += 1
-            raise WorkerTimeout(f"deadline of {deadline_s or self.deadline_s:g} s exceeded") from exc
+            raise WorkerTimeout(
+                f"deadline of {deadline_s or self.deadline_s:g} s exceeded"
+            ) from exc
         except ProcessExpired as exc:
             self.crashes += 1
             raise WorkerCrashed(f"worker process died (exit code {exc.exitcode})") from exc
@@ -150,7 +156,9 @@ class WorkerPool:
             future.cancel()  # pebble kills a running task's worker on cancel
             raise
 
-    async def run_plan(self, plan: Sequence[Step], deadline_s: float | None = None) -> dict[str, Outcome]:
+    async def run_plan(
+        self, plan: Sequence[Step], deadline_s: float | None = None
+    ) -> dict[str, Outcome]:
         """Run one item's plan; a deadline or crash becomes an outcome per component."""
         try:
             return await self.run(run_plan, list(plan), deadline_s=deadline_s)
@@ -158,7 +166,9 @@ class WorkerPool:
             return {c: Outcome.timeout(f"{c} verification: {exc}") for c, *_ in plan}
         except WorkerCrashed as exc:
             return {
-                c: Outcome.error(f"{c} verification: {exc}", error_type="worker_crashed", retryable=True)
+                c: Outcome.error(
+                    f"{c} verification: {exc}", error_type="worker_crashed", retryable=True
+                )
                 for c, *_ in plan
             }
 

@@ -22,7 +22,9 @@ from reward_server.verifiers import VerifierSet
 
 @contextmanager
 def live_server(
-    settings: Settings | None = None, verifiers: VerifierSet | None = None, ready_timeout: float = 60.0
+    settings: Settings | None = None,
+    verifiers: VerifierSet | None = None,
+    ready_timeout: float = 60.0,
 ) -> Iterator[str]:
     """Yield the base URL of a running server; stop it on exit."""
     settings = settings or Settings(workers=2, sandbox={"enabled": False})

@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _modules(package: str) -> list[str]:
-    return [package] + [f"{package}.{m.name}" for m in pkgutil.walk_packages([str(ROOT / package.replace(".", "/"))])]
+    return [package] + [
+        f"{package}.{m.name}"
+        for m in pkgutil.walk_packages([str(ROOT / package.replace(".", "/"))])
+    ]
 
 
 def _loaded_after_import(modules: list[str]) -> set[str]:
@@ -21,7 +24,9 @@ def _loaded_after_import(modules: list[str]) -> set[str]:
         "    importlib.import_module(m)\n"
         "print('\\n'.join(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     return set(out.stdout.split())
 
 
@@ -34,6 +39,9 @@ def test_sandbox_uses_nothing_of_ours():
 
 def test_runner_is_standard_library_only():
     source = (ROOT / "sandbox" / "runner.py").read_text()
-    imported = {line.split()[1].split(".")[0] for line in source.splitlines()
-                if line.startswith(("import ", "from ")) and not line.startswith("from __future__")}
+    imported = {
+        line.split()[1].split(".")[0]
+        for line in source.splitlines()
+        if line.startswith(("import ", "from ")) and not line.startswith("from __future__")
+    }
     assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)

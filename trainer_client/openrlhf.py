@@ -67,7 +67,9 @@ class OpenRLHFReward:
             prompt = prompts[i] if prompts and i < len(prompts) else None
             fields = {
                 **self.defaults,
-                **openrlhf_label_fields(labels[i] if labels and i < len(labels) else None, strict=False),
+                **openrlhf_label_fields(
+                    labels[i] if labels and i < len(labels) else None, strict=False
+                ),
             }
             fields["completion"] = openrlhf_completion(query, prompt)
             items.append(fields)

@@ -225,7 +225,10 @@ ADDRESSES = [
 
 # ---------------------------------------------------------------- the labeller (policy)
 TARGET_SCRIPTS = {
-    **{c: {"LATIN"} for c in ["en", "fr", "de", "es", "it", "pt", "nl", "vi", "tr", "pl", "id", "sv"]},
+    **{
+        c: {"LATIN"}
+        for c in ["en", "fr", "de", "es", "it", "pt", "nl", "vi", "tr", "pl", "id", "sv"]
+    },
     "ru": {"CYRILLIC"},
     "uk": {"CYRILLIC"},
     "zh": {"HAN"},

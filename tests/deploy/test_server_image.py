@@ -21,8 +21,13 @@ pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def image() -> str:
-    proc = subprocess.run(["bash", "scripts/build-server-image.sh", TAG], cwd=ROOT,
-                          capture_output=True, text=True, timeout=1500)
+    proc = subprocess.run(
+        ["bash", "scripts/build-server-image.sh", TAG],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1500,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return TAG
 
@@ -36,8 +41,12 @@ def test_server_container_serves_as_non_root(image):
         name=name,
         detach=True,
         network_mode="host",  # talk to it on loopback only
-        environment={"REWARD_HOST": "127.0.0.1", "REWARD_PORT": str(port), "REWARD_WORKERS": "1",
-                     "REWARD_SANDBOX__ENABLED": "false"},
+        environment={
+            "REWARD_HOST": "127.0.0.1",
+            "REWARD_PORT": str(port),
+            "REWARD_WORKERS": "1",
+            "REWARD_SANDBOX__ENABLED": "false",
+        },
     )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -52,7 +61,11 @@ def test_server_container_serves_as_non_root(image):
             assert container.status == "running", container.logs()[-2000:]
             assert time.monotonic() < deadline, container.logs()[-2000:]
             time.sleep(0.5)
-        body = {"items": [{"completion": "<think>3+4</think> \\boxed{7}", "task": "math", "answer": "7"}]}
+        body = {
+            "items": [
+                {"completion": "<think>3+4</think> \\boxed{7}", "task": "math", "answer": "7"}
+            ]
+        }
         result = httpx.post(f"{url}/v1/score", json=body, timeout=30).json()["results"][0]
         assert result["status"] == "ok" and result["reward"] == 2.0
         uid = container.exec_run("id -u").output.decode().strip()

@@ -16,8 +16,13 @@ GOOD = "<think>Two plus two is four.</think> The answer is \\boxed{4}."
 
 @pytest.fixture(scope="module")
 def url():
-    settings = Settings(workers=2, max_items=64, max_body_bytes=400_000, max_completion_chars=120_000,
-                        sandbox={"enabled": False})
+    settings = Settings(
+        workers=2,
+        max_items=64,
+        max_body_bytes=400_000,
+        max_completion_chars=120_000,
+        sandbox={"enabled": False},
+    )
     with live_server(settings) as base:
         yield base
 
@@ -65,7 +70,10 @@ def test_math_item_rewards_correct_and_wrong(url):
 
 
 def test_language_score_when_target_lang_set(url):
-    item = {"completion": "<think>Let me think about this problem carefully.</think> 4", "target_lang": "en"}
+    item = {
+        "completion": "<think>Let me think about this problem carefully.</think> 4",
+        "target_lang": "en",
+    }
     res = post(url, {"items": [item]}).json()["results"][0]
     assert res["scores"]["language"] == pytest.approx(1.0)
     assert res["reward"] == pytest.approx(2.0)
@@ -126,8 +134,11 @@ def test_unparseable_gold_is_invalid_not_zero(url):
 
 
 def test_code_item_without_sandbox_is_an_error_not_zero(url):
-    item = {"completion": "```python\nprint(1)\n```", "task": "code",
-            "code": {"tests": [{"input": "", "output": "1\n"}]}}
+    item = {
+        "completion": "```python\nprint(1)\n```",
+        "task": "code",
+        "code": {"tests": [{"input": "", "output": "1\n"}]},
+    }
     res = post(url, {"items": [item, {"completion": GOOD}]}).json()["results"]
     assert res[0]["status"] == "error" and res[0]["reward"] is None
     assert res[0]["error"]["type"] == "sandbox_unavailable"
@@ -160,13 +171,17 @@ def test_body_and_batch_limits(url):
     big = {"items": [{"completion": "x" * 450_000}]}
     r = post(url, big)
     assert r.status_code == 413 and "REWARD_MAX_BODY_BYTES" in r.json()["error"]["message"]
+
     # Chunked upload without Content-Length is capped while reading.
     def chunks():
         yield b'{"items": [{"completion": "'
         for _ in range(50):
             yield b"y" * 10_000
         yield b'"}]}'
-    r = httpx.post(f"{url}/v1/score", content=chunks(), headers={"content-type": "application/json"})
+
+    r = httpx.post(
+        f"{url}/v1/score", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert r.status_code == 413
     many = {"items": [{"completion": "x"}] * 65}
     r = post(url, many)
@@ -199,13 +214,17 @@ def test_api_key():
     with live_server(settings) as base:
         r = httpx.post(f"{base}/v1/score", json={"items": []})
         assert r.status_code == 401 and r.json()["error"]["type"] == "unauthorized"
-        r = httpx.post(f"{base}/v1/score", json={"items": []}, headers={"authorization": "Bearer s3cret"})
+        r = httpx.post(
+            f"{base}/v1/score", json={"items": []}, headers={"authorization": "Bearer s3cret"}
+        )
         assert r.status_code == 200
         assert httpx.get(f"{base}/healthz").status_code == 200
 
 
 def test_results_serialise_as_plain_json(url):
-    r = post(url, {"items": [{"completion": GOOD, "task": "math", "answer": "4", "target_lang": "en"}]})
+    r = post(
+        url, {"items": [{"completion": GOOD, "task": "math", "answer": "4", "target_lang": "en"}]}
+    )
     json.loads(r.text)  # details must be JSON-native
 
 
@@ -216,7 +235,12 @@ def test_results_serialise_as_plain_json(url):
 )
 def test_pathological_math_answer_is_a_timeout_within_the_deadline(url, answer):
     items = [
-        {"id": "bad", "completion": f"<think>r</think> \\boxed{{{answer}}}", "task": "math", "answer": "5"},
+        {
+            "id": "bad",
+            "completion": f"<think>r</think> \\boxed{{{answer}}}",
+            "task": "math",
+            "answer": "5",
+        },
         {"id": "good", "completion": GOOD, "task": "math", "answer": "4"},
     ]
     t0 = time.monotonic()

@@ -18,7 +18,9 @@ ENV = {**os.environ, "REWARD_WORKERS": "1", "REWARD_SANDBOX__ENABLED": "false"}
 
 
 def _children(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
     kids = {int(x) for x in out.split()}
     for k in list(kids):
         kids |= _children(k)
@@ -28,8 +30,20 @@ def _children(pid: int) -> set[int]:
 def test_serve_answers_and_stops_on_sigterm_without_orphans():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reward_server.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "reward_server.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 60
@@ -42,8 +56,11 @@ def test_serve_answers_and_stops_on_sigterm_without_orphans():
             assert proc.poll() is None, proc.stdout.read()
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        r = httpx.post(f"http://127.0.0.1:{port}/v1/score",
-                       json={"items": [{"completion": "<think>a</think> b"}]}, timeout=30)
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/v1/score",
+            json={"items": [{"completion": "<think>a</think> b"}]},
+            timeout=30,
+        )
         assert r.json()["results"][0]["reward"] == 1.0
         kids = _children(proc.pid)
         assert kids, "the verifier workers run as child processes"
@@ -52,7 +69,12 @@ def test_serve_answers_and_stops_on_sigterm_without_orphans():
         assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
         assert "Application shutdown complete" in proc.stdout.read()
         time.sleep(0.5)
-        alive = [k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in Path(f"/proc/{k}/status").read_text()]
+        alive = [
+            k
+            for k in kids
+            if os.path.exists(f"/proc/{k}")
+            and "zombie" not in Path(f"/proc/{k}/status").read_text()
+        ]
         assert not alive, f"worker processes outlived the server: {alive}"
     finally:
         if proc.poll() is None:
@@ -60,7 +82,13 @@ def test_serve_answers_and_stops_on_sigterm_without_orphans():
 
 
 def test_verifiers_command_lists_presets_and_languages():
-    out = subprocess.run([sys.executable, "-m", "reward_server.cli", "verifiers"], env=ENV,
-                         capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "reward_server.cli", "verifiers"],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     data = json.loads(out.stdout)
     assert "r1" in data["presets"] and "zh" in data["languages"]

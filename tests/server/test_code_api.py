@@ -61,7 +61,10 @@ def test_correct_partial_and_wrong_python(url):
     right = score(url, fenced("a, b = map(int, input().split())\nprint(a + b)"), tests=tests)
     assert right["status"] == "ok" and right["scores"]["accuracy"] == 1.0 and right["reward"] == 2.0
     partial = score(url, fenced("print(5)"), tests=tests)
-    assert partial["scores"]["accuracy"] == 0.5 and verdicts(partial) == ["accepted", "wrong_answer"]
+    assert partial["scores"]["accuracy"] == 0.5 and verdicts(partial) == [
+        "accepted",
+        "wrong_answer",
+    ]
     assert "output" not in str(partial["details"]["accuracy"]["tests"][1].get("expected", ""))
     nothing = score(url, "<think>hm</think> no code here", tests=tests)
     assert nothing["status"] == "ok" and nothing["scores"]["accuracy"] == 0.0
@@ -71,19 +74,35 @@ def test_cpp_and_compile_error(url):
     src = "#include <iostream>\nint main(){long a,b;std::cin>>a>>b;std::cout<<a*b<<std::endl;}"
     ok = score(url, fenced(src, "cpp"), language="cpp", tests=[{"input": "6 7", "output": "42"}])
     assert ok["scores"]["accuracy"] == 1.0
-    bad = score(url, fenced("int main( {", "cpp"), language="cpp", tests=[{"input": "", "output": "1"}])
+    bad = score(
+        url, fenced("int main( {", "cpp"), language="cpp", tests=[{"input": "", "output": "1"}]
+    )
     assert bad["status"] == "ok" and bad["scores"]["accuracy"] == 0.0
     assert verdicts(bad) == ["compile_error"]
 
 
 EXPLOITS = {
-    "fork_bomb": ("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", {}, {"time_limit"}),
-    "memory_hog": ("b = []\nwhile True:\n    b.append(bytearray(10**7))", {"memory_limit_mb": 128}, {"memory_limit"}),
+    "fork_bomb": (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass",
+        {},
+        {"time_limit"},
+    ),
+    "memory_hog": (
+        "b = []\nwhile True:\n    b.append(bytearray(10**7))",
+        {"memory_limit_mb": 128},
+        {"memory_limit"},
+    ),
     "infinite_loop": ("while True:\n    pass", {"time_limit_s": 1}, {"time_limit"}),
     "sleep": ("import time\ntime.sleep(60)\nprint('done')", {"time_limit_s": 1}, {"time_limit"}),
-    "output_flood": ("import sys\nwhile True:\n    sys.stdout.write('x' * 65536)", {}, {"output_limit"}),
+    "output_flood": (
+        "import sys\nwhile True:\n    sys.stdout.write('x' * 65536)",
+        {},
+        {"output_limit"},
+    ),
     "disk_fill": (
-        "f = open('/tmp/fill', 'wb')\nwhile True:\n    f.write(b'0' * 2**20)", {}, {"runtime_error", "output_limit"}
+        "f = open('/tmp/fill', 'wb')\nwhile True:\n    f.write(b'0' * 2**20)",
+        {},
+        {"runtime_error", "output_limit"},
     ),
     "system_write": (
         "for p in ('/etc/passwd', '/usr/bin/python3', '/bin/sh'):\n    try:\n        open(p, 'a').write('x')\n"
@@ -102,7 +121,10 @@ EXPLOITS = {
         "    for f in files:\n        try:\n            if b'SECRET-EXPECTED' in open(os.path.join(root, f), 'rb').read(1 << 20):\n"
         "                print('SECRET-EXPECTED')\n        except OSError:\n            pass",
         {"tests": [{"input": "", "output": "SECRET-EXPECTED"}]},
-        {"wrong_answer", "time_limit"},  # walking the whole tree may run out of time: either way, not found
+        {
+            "wrong_answer",
+            "time_limit",
+        },  # walking the whole tree may run out of time: either way, not found
     ),
 }
 
@@ -119,25 +141,33 @@ def test_exploit_scores_zero_with_its_verdict(url, name):
 
 
 def test_nothing_survives_into_the_next_job(url):
-    plant = "import subprocess, os\nopen('/tmp/planted', 'w').write('x')\n" \
-            "subprocess.Popen(['sleep', '300'], start_new_session=True)\nprint('done')"
+    plant = (
+        "import subprocess, os\nopen('/tmp/planted', 'w').write('x')\n"
+        "subprocess.Popen(['sleep', '300'], start_new_session=True)\nprint('done')"
+    )
     assert score(url, fenced(plant))["scores"]["accuracy"] == 1.0
-    probe = "import os, subprocess\nleft = os.path.exists('/tmp/planted')\n" \
-            "ps = subprocess.run(['ps', '-eo', 'comm'], capture_output=True, text=True).stdout if os.path.exists('/bin/ps') else ''\n" \
-            "sleeping = 'sleep' in ps or any(open(f'/proc/{p}/comm').read().strip() == 'sleep' for p in os.listdir('/proc') if p.isdigit())\n" \
-            "print('done' if (left or sleeping) else 'clean')"
+    probe = (
+        "import os, subprocess\nleft = os.path.exists('/tmp/planted')\n"
+        "ps = subprocess.run(['ps', '-eo', 'comm'], capture_output=True, text=True).stdout if os.path.exists('/bin/ps') else ''\n"
+        "sleeping = 'sleep' in ps or any(open(f'/proc/{p}/comm').read().strip() == 'sleep' for p in os.listdir('/proc') if p.isdigit())\n"
+        "print('done' if (left or sleeping) else 'clean')"
+    )
     for _ in range(4):  # whichever container the next jobs land in
         result = score(url, fenced(probe), tests=[{"input": "", "output": "clean"}])
         assert result["scores"]["accuracy"] == 1.0, result["details"]
 
 
-@pytest.mark.parametrize("escape", ["import os\nos._exit(0)", "import sys\nsys.exit(0)", "raise SystemExit"])
+@pytest.mark.parametrize(
+    "escape", ["import os\nos._exit(0)", "import sys\nsys.exit(0)", "raise SystemExit"]
+)
 def test_assert_mode_exit_tricks_do_not_pass(url, escape):
     test_code = "def check(candidate):\n    assert candidate(2) == 5\n"
     solution = f"def f(x):\n    return x\n{escape}\n"
     result = score(url, fenced(solution), tests=[], test_code=test_code, entry_point="f")
     assert result["status"] == "ok" and result["scores"]["accuracy"] == 0.0
-    honest = score(url, fenced("def f(x):\n    return x + 3"), tests=[], test_code=test_code, entry_point="f")
+    honest = score(
+        url, fenced("def f(x):\n    return x + 3"), tests=[], test_code=test_code, entry_point="f"
+    )
     assert honest["scores"]["accuracy"] == 1.0
 
 
@@ -147,30 +177,45 @@ def test_humaneval_canonical_pass_and_stubs_fail(url):
     problems = list(read_problems().values())
     items = []
     for p in problems:
-        spec = {"tests": [], "test_code": p["test"], "entry_point": p["entry_point"], "time_limit_s": 5}
+        spec = {
+            "tests": [],
+            "test_code": p["test"],
+            "entry_point": p["entry_point"],
+            "time_limit_s": 5,
+        }
         canonical = p["prompt"] + p["canonical_solution"]
         stub = p["prompt"] + "    pass\n"
-        items.append({"id": p["task_id"], "completion": fenced(canonical), "task": "code", "code": spec})
-        items.append({"id": p["task_id"] + "/stub", "completion": fenced(stub), "task": "code", "code": spec})
+        items.append(
+            {"id": p["task_id"], "completion": fenced(canonical), "task": "code", "code": spec}
+        )
+        items.append(
+            {"id": p["task_id"] + "/stub", "completion": fenced(stub), "task": "code", "code": spec}
+        )
     results = []
     for start in range(0, len(items), 64):
-        r = httpx.post(f"{url}/v1/score", json={"items": items[start:start + 64]}, timeout=600)
+        r = httpx.post(f"{url}/v1/score", json={"items": items[start : start + 64]}, timeout=600)
         assert r.status_code == 200
         results += r.json()["results"]
     canonical = [r for r in results if not r["id"].endswith("/stub")]
     stubs = [r for r in results if r["id"].endswith("/stub")]
     assert len(canonical) == 164
-    failed = [(r["id"], r["status"], r["details"]) for r in canonical if r["scores"]["accuracy"] != 1.0]
+    failed = [
+        (r["id"], r["status"], r["details"]) for r in canonical if r["scores"]["accuracy"] != 1.0
+    ]
     assert not failed, failed[:3]
     assert all(r["status"] == "ok" and r["scores"]["accuracy"] == 0.0 for r in stubs)
 
 
 def test_raw_run_endpoint(url):
-    r = httpx.post(f"{url}/v1/run", json={"source": "print(input()[::-1])", "stdin": "abc\n"}, timeout=60)
+    r = httpx.post(
+        f"{url}/v1/run", json={"source": "print(input()[::-1])", "stdin": "abc\n"}, timeout=60
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["verdict"] == "ok" and body["stdout"] == "cba\n"
-    r = httpx.post(f"{url}/v1/run", json={"source": "while True: pass", "time_limit_s": 0.5}, timeout=60)
+    r = httpx.post(
+        f"{url}/v1/run", json={"source": "while True: pass", "time_limit_s": 0.5}, timeout=60
+    )
     assert r.json()["verdict"] == "time_limit"
     langs = httpx.get(f"{url}/v1/verifiers").json()["code_languages"]
     assert {"python", "cpp"} <= set(langs)

@@ -19,14 +19,19 @@ GOOD = "<think>ok</think> 42"
 
 
 def _items(*markers: str) -> list[dict]:
-    return [{"id": m, "completion": f"<think>ok</think> {m} 42", "task": "math", "answer": "42"} for m in markers]
+    return [
+        {"id": m, "completion": f"<think>ok</think> {m} 42", "task": "math", "answer": "42"}
+        for m in markers
+    ]
 
 
 def test_hanging_verifier_times_out_alone_and_server_recovers():
     settings = Settings(workers=2, item_deadline_s=1.0, sandbox={"enabled": False})
     with live_server(settings, default_verifiers(math=hang_on_marker)) as url:
         t0 = time.monotonic()
-        r = httpx.post(f"{url}/v1/score", json={"items": _items("a", "HANG", "b", "SLEEP", "c")}, timeout=30)
+        r = httpx.post(
+            f"{url}/v1/score", json={"items": _items("a", "HANG", "b", "SLEEP", "c")}, timeout=30
+        )
         elapsed = time.monotonic() - t0
         assert r.status_code == 200
         res = {x["id"]: x for x in r.json()["results"]}
@@ -47,13 +52,18 @@ def test_hanging_verifier_times_out_alone_and_server_recovers():
 def test_crashing_verifier_is_an_error_and_server_recovers():
     settings = Settings(workers=2, item_deadline_s=5.0, sandbox={"enabled": False})
     with live_server(settings, default_verifiers(math=crash_on_marker)) as url:
-        r = httpx.post(f"{url}/v1/score", json={"items": _items("a", "CRASH", "RAISE", "b")}, timeout=30)
+        r = httpx.post(
+            f"{url}/v1/score", json={"items": _items("a", "CRASH", "RAISE", "b")}, timeout=30
+        )
         res = {x["id"]: x for x in r.json()["results"]}
         assert res["a"]["reward"] == 2.0 and res["b"]["reward"] == 2.0
         assert res["CRASH"]["status"] == "error" and res["CRASH"]["reward"] is None
         assert res["CRASH"]["error"]["type"] == "worker_crashed"
         assert res["CRASH"]["error"]["retryable"] is True
-        assert res["RAISE"]["status"] == "error" and res["RAISE"]["error"]["type"] == "verifier_exception"
+        assert (
+            res["RAISE"]["status"] == "error"
+            and res["RAISE"]["error"]["type"] == "verifier_exception"
+        )
         r = httpx.post(f"{url}/v1/score", json={"items": _items(*"cdefg")}, timeout=30)
         assert [x["status"] for x in r.json()["results"]] == ["ok"] * 5
 

@@ -28,7 +28,9 @@ def test_advantages_skip_null_and_constant_groups():
         group_advantages([1.0, 2.0, 3.0], 2)
 
 
-@given(st.lists(st.one_of(st.none(), st.floats(-10, 10)), min_size=1, max_size=32), st.integers(1, 8))
+@given(
+    st.lists(st.one_of(st.none(), st.floats(-10, 10)), min_size=1, max_size=32), st.integers(1, 8)
+)
 def test_advantages_are_finite_and_centred(rewards, g):
     rewards = rewards[: len(rewards) - len(rewards) % g] or rewards[:g]
     if len(rewards) % g:
@@ -36,7 +38,9 @@ def test_advantages_are_finite_and_centred(rewards, g):
     adv = group_advantages(rewards, g)
     assert len(adv) == len(rewards) and all(math.isfinite(a) for a in adv)
     for start in range(0, len(rewards), g):
-        known = [a for a, r in zip(adv[start:start + g], rewards[start:start + g]) if r is not None]
+        known = [
+            a for a, r in zip(adv[start : start + g], rewards[start : start + g]) if r is not None
+        ]
         assert abs(sum(known)) < 1e-6 * max(1, len(known)) * 1e4
 
 
@@ -46,7 +50,11 @@ def test_weights_resolution_order():
     assert resolve_weights(item, defaults) == defaults
     assert resolve_weights(item, defaults, "r1-zero")["language"] == 0.0
     item = ScoreItem(completion="x", preset="accuracy", weights={"format": 0.25})
-    assert resolve_weights(item, defaults, "r1") == {"accuracy": 1.0, "format": 0.25, "language": 0.0}
+    assert resolve_weights(item, defaults, "r1") == {
+        "accuracy": 1.0,
+        "format": 0.25,
+        "language": 0.0,
+    }
     with pytest.raises(UnknownPreset):
         resolve_weights(ScoreItem(completion="x", preset="zzz"), defaults)
 
@@ -58,14 +66,26 @@ def test_settings_from_environment(monkeypatch):
     monkeypatch.setenv("REWARD_SANDBOX__POOL_SIZE", "5")
     monkeypatch.setenv("REWARD_MAX_BODY_BYTES", "4096")
     s = Settings()
-    assert (s.workers, s.item_deadline_s, s.weights.format, s.sandbox.pool_size, s.max_body_bytes) == (3, 1.5, 0.1, 5, 4096)
+    assert (
+        s.workers,
+        s.item_deadline_s,
+        s.weights.format,
+        s.sandbox.pool_size,
+        s.max_body_bytes,
+    ) == (3, 1.5, 0.1, 5, 4096)
 
 
 def test_public_api_is_exactly_all():
     for name in reward_server.__all__:
         assert getattr(reward_server, name) is not None
     assert set(reward_server.__all__) == {
-        "Settings", "create_app", "ScoreItem", "ScoreRequest", "ScoreResponse", "ScoreResult", "__version__"
+        "Settings",
+        "create_app",
+        "ScoreItem",
+        "ScoreRequest",
+        "ScoreResponse",
+        "ScoreResult",
+        "__version__",
     }
 
 

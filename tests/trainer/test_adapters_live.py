@@ -88,7 +88,12 @@ def test_openrlhf_endpoint_one_many_and_empty(url):
     with RewardClient(url) as client:
         one = client.openrlhf([PROMPT + GOOD], [PROMPT], ["4"])
         assert one.rewards == [2.0] and one.scores == [1.0]  # scores: the 0-1 accuracy
-        assert one.extra_logs == {"accuracy": [1.0], "format": [1.0], "language": [0.0], "scored": [1.0]}
+        assert one.extra_logs == {
+            "accuracy": [1.0],
+            "format": [1.0],
+            "language": [0.0],
+            "scored": [1.0],
+        }
         many = client.openrlhf(
             [PROMPT + GOOD, PROMPT + WRONG, PROMPT + GOOD, PROMPT + GOOD],
             [PROMPT] * 4,
