@@ -19,8 +19,8 @@ import statistics
 import time
 from collections.abc import Callable
 
-from reward_server.verifiers.lang_detect import detect
 from reward_server.verifiers.language import check_language
+from reward_server.verifiers.language.detect import detect
 
 EN = [
     "Okay, so I need to figure out how many positive integers satisfy both conditions.",

@@ -55,7 +55,7 @@ def theirs() -> Callable[[dict], float | None]:
 
     logging.getLogger("math_verify").setLevel(logging.CRITICAL)  # its per-timeout warnings
 
-    from reward_server.verifiers.text import split_think
+    from reward_server.verifiers.completion import split_think
 
     def run(case: dict) -> float | None:
         region = split_think(case["completion"], prefilled=case.get("prefilled", False)).answer

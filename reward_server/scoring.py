@@ -18,7 +18,7 @@ from .presets import COMPONENTS, resolve_weights
 from .sandbox_service import SandboxService, SandboxUnavailable, limits_from_settings
 from .schemas import ErrorInfo, ScoreItem, ScoreResult, Scores
 from .verifiers import VerifierSet
-from .verifiers.base import STATUS_SEVERITY, Outcome
+from .verifiers.outcome import STATUS_SEVERITY, Outcome
 from .workers import Step, WorkerPool
 
 log = logging.getLogger(__name__)

@@ -25,14 +25,14 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from .verifiers.base import Outcome
+from .verifiers.outcome import Outcome
 
 log = logging.getLogger(__name__)
 
 #: Modules imported once in the forkserver so every worker starts warm.
 PRELOAD: tuple[str, ...] = (
-    "reward_server.verifiers.base",
-    "reward_server.verifiers.text",
+    "reward_server.verifiers.outcome",
+    "reward_server.verifiers.completion",
     "reward_server.workers",
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from reward_server.verifiers.base import Outcome
+from reward_server.verifiers.outcome import Outcome
 
 
 def hang_on_marker(completion: str, gold: str, *, prefilled: bool = False) -> Outcome:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .base import Outcome
+from .outcome import Outcome
 
 CpuVerifier = Callable[..., Outcome]
 CodeVerifier = Callable[..., Awaitable[Outcome]]

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reward_server.verifiers.base import Outcome
-from reward_server.verifiers.text import strip_special_tokens
+from reward_server.verifiers.completion import strip_special_tokens
+from reward_server.verifiers.outcome import Outcome
 
 __all__ = ["check_format"]
 

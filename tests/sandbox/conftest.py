@@ -20,8 +20,8 @@ import docker
 import pytest
 
 from reward_server.schemas import CodeSpec
-from reward_server.verifiers.base import Outcome
 from reward_server.verifiers.code import check_code
+from reward_server.verifiers.outcome import Outcome
 from sandbox.docker import LABEL_INSTANCE, LABEL_OWNER, DockerSandbox
 from sandbox.images.build import DEFAULT_TAG, ensure_image
 from sandbox.types import Limits, PoolConfig

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reward_server.verifiers.checkers import CHECKERS, checker, floats_equal, tokens_equal
+from reward_server.verifiers.code.checkers import CHECKERS, checker, floats_equal, tokens_equal
 
 CASES = [
     # (checker, output, expected, equal)

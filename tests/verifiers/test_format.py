@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reward_server.verifiers.completion import SPECIAL_TOKENS
 from reward_server.verifiers.format import check_format
-from reward_server.verifiers.text import SPECIAL_TOKENS
 
 CASES_FILE = Path(__file__).resolve().parent.parent / "data" / "format_cases.jsonl"
 CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line]

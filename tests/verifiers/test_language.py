@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reward_server.verifiers.lang_prose import extract_prose
-from reward_server.verifiers.lang_scripts import split_clauses
 from reward_server.verifiers.language import check_language, supported_languages
+from reward_server.verifiers.language.prose import extract_prose
+from reward_server.verifiers.language.scripts import split_clauses
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CASES = [

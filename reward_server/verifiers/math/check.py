@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..base import Outcome
+from ..outcome import Outcome
 from .compare import compare
 from .extract import extract_answer, find_boxes
 from .normalise import has_words, normalise

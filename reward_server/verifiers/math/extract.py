@@ -1,7 +1,7 @@
 """Finding the final answer in a completion, by the policy and nothing looser.
 
 - The answer region is the text after the last ``</think>``; a think block that never
-  closes has no answer (:func:`reward_server.verifiers.text.split_think`).
+  closes has no answer (:func:`reward_server.verifiers.completion.split_think`).
 - The answer is the content of ``\\boxed{…}`` / ``\\fbox{…}`` with balanced braces.  Every
   box in the answer region counts: several *different* boxes are a hedge and the caller
   scores it 0 unless each of them equals the gold; the same box repeated is one answer.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import split_think
+from ..completion import split_think
 from .normalise import find_group_end
 
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")

@@ -4,8 +4,8 @@ DeepSeek-R1 rewards "the proportion of target-language words in the CoT".  The p
 (issue 2; docs/language.md gives every decision in detail):
 
 1. The CoT is the inside of the think block; with no think block, the whole completion.
-2. Code, LaTeX, URLs, e-mail addresses and markup are removed (:mod:`.lang_prose`).
-3. Words are cut and tagged with their script (:mod:`.lang_scripts`): a Han, Hiragana or
+2. Code, LaTeX, URLs, e-mail addresses and markup are removed (:mod:`.prose`).
+3. Words are cut and tagged with their script (:mod:`.scripts`): a Han, Hiragana or
    Katakana character is one word, elsewhere a run of letters; single letters and math
    function names do not count.
 4. A word in a script the target does not use is foreign.  Words in the target's script
@@ -13,9 +13,9 @@ DeepSeek-R1 rewards "the proportion of target-language words in the CoT".  The p
    Korean, Greek, Thai ...) that is the target; Han is Japanese in a clause with kana and
    Chinese otherwise; in a shared script (Latin, Cyrillic, Arabic, Devanagari) a clause is
    decided by its function words when they are plain, by langdetect (seeded, restricted to
-   plausible languages, :mod:`.lang_detect`) when they are not, and a clause too short to
+   plausible languages, :mod:`.detect`) when they are not, and a clause too short to
    judge takes the language of the clause before it (or after it, or the target)
-   (:mod:`.lang_judge`).
+   (:mod:`.judge`).
 5. Score = target-language words / counted words; no counted word at all scores 1.0.
 
 Only clauses that function words cannot settle reach langdetect, so an English CoT of 2,000
@@ -27,12 +27,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .base import Outcome
-from .lang_judge import ClauseJudge, foreign_label
-from .lang_prose import extract_prose
-from .lang_scripts import split_clauses
-from .lang_table import SCRIPTS, normalize_code
-from .text import split_think
+from ..completion import split_think
+from ..outcome import Outcome
+from .judge import ClauseJudge, foreign_label
+from .languages import SCRIPTS, normalize_code
+from .prose import extract_prose
+from .scripts import split_clauses
 
 __all__ = ["check_language", "supported_languages"]
 

@@ -18,7 +18,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
-from .lang_table import LANGDETECT_NAMES
+from .languages import LANGDETECT_NAMES
 
 _LOCK = threading.Lock()
 _FACTORIES: dict[tuple[str, ...], Any] = {}

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .lang_detect import detect
-from .lang_scripts import Word
-from .lang_table import (
+from .detect import detect
+from .languages import (
     SCRIPT_LANGUAGE,
     SCRIPTS,
     function_word_index,
     languages_of,
     spelling_marks,
 )
+from .scripts import Word
 
 #: A clause with fewer counted words in the decided script is too short to judge alone.
 MIN_CLAUSE_WORDS = 4
