@@ -6,9 +6,7 @@ language-consistency reward of DeepSeek-R1's reasoning RL stage.
 
 from __future__ import annotations
 
-from .schemas import ScoreItem, Weights
-
-COMPONENTS: tuple[str, ...] = ("accuracy", "format", "language")
+from .schemas import COMPONENTS, ScoreItem, Weights
 
 PRESETS: dict[str, dict[str, float]] = {
     "r1-zero": {"accuracy": 1.0, "format": 1.0, "language": 0.0},

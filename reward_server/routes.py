@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hmac
+import logging
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import ValidationError
 
 from .errors import BadRequest, PayloadTooLarge, ServiceUnavailable, Unauthorized
-from .openrlhf import LabelError, to_items, to_response
 from .presets import PRESET_DESCRIPTIONS, PRESETS, UnknownPreset, check_preset
+from .protocols import openrlhf as openrlhf_protocol
 from .runtime import Runtime
 from .sandbox_service import SandboxUnavailable
 from .schemas import (
@@ -17,10 +19,14 @@ from .schemas import (
     OpenRLHFResponse,
     RunRequest,
     RunResponse,
+    ScoreItem,
     ScoreRequest,
     ScoreResponse,
     ScoreResult,
 )
+from .scoring import error_result
+
+log = logging.getLogger(__name__)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -113,10 +119,21 @@ async def openrlhf(body: OpenRLHFRequest, runtime: RuntimeDep) -> OpenRLHFRespon
     """OpenRLHF's remote reward protocol (``--remote_rm_url``)."""
     _check_batch(runtime, len(body.query))
     try:
-        items = to_items(body)
-    except LabelError as exc:
+        samples = openrlhf_protocol.item_fields(body.query, body.prompts, body.labels)
+    except openrlhf_protocol.LabelError as exc:
         raise BadRequest(str(exc)) from exc
-    valid = [it for it in items if not isinstance(it, str)]
+    items: list[ScoreItem | ScoreResult] = []
+    for i, fields in enumerate(samples):
+        try:
+            if isinstance(fields, Exception):
+                raise fields
+            items.append(ScoreItem.model_validate(fields))
+        except (openrlhf_protocol.LabelError, ValidationError) as exc:
+            log.warning("openrlhf sample %d not scored: %s", i, exc)
+            items.append(error_result(str(i), "invalid_item", str(exc)))
+    valid = [it for it in items if isinstance(it, ScoreItem)]
     scored = iter(await runtime.scorer.score(valid))
-    results: list[ScoreResult | str] = [it if isinstance(it, str) else next(scored) for it in items]
-    return to_response(results, runtime.settings.openrlhf_failed_reward)
+    results = [next(scored) if isinstance(it, ScoreItem) else it for it in items]
+    return OpenRLHFResponse(
+        **openrlhf_protocol.payload(results, runtime.settings.openrlhf_failed_reward)
+    )

@@ -7,7 +7,6 @@ fields may be added, none renamed.  This module imports pydantic only (no FastAP
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -111,6 +110,10 @@ class Scores(_Model):
     language: float | None = None
 
 
+#: The reward's components, in the order of :class:`Scores`.
+COMPONENTS: tuple[str, ...] = tuple(Scores.model_fields)
+
+
 class ErrorInfo(_Model):
     type: str
     message: str
@@ -172,42 +175,3 @@ class ProblemDetail(_Model):
 
     error: ErrorInfo
     detail: Any = None
-
-
-# -- OpenRLHF's label convention, shared by the server route and the trainer-side adapter --
-
-
-class LabelError(ValueError):
-    """An OpenRLHF label that is neither a gold answer nor an object of item fields."""
-
-
-def openrlhf_label_fields(label: Any, *, strict: bool = True) -> dict[str, Any]:
-    """Item fields from an OpenRLHF label: a gold math answer, or an object of fields.
-
-    A string is a gold answer unless it is a JSON object; numbers are answers too.
-    Anything else raises :class:`LabelError` (or gives ``{}`` when not ``strict``).
-    """
-    if isinstance(label, dict):
-        return dict(label)
-    if isinstance(label, str):
-        text = label.strip()
-        if text.startswith("{"):
-            try:
-                parsed = json.loads(text)
-            except json.JSONDecodeError:
-                parsed = None
-            if isinstance(parsed, dict):
-                return parsed
-        return {"task": "math", "answer": label}
-    if isinstance(label, int | float) and not isinstance(label, bool):
-        return {"task": "math", "answer": str(label)}
-    if label is None or not strict:
-        return {}
-    raise LabelError(f"label of type {type(label).__name__} is neither an answer nor an object")
-
-
-def openrlhf_completion(query: str, prompt: str | None) -> str:
-    """OpenRLHF sends prompt + completion as ``query``: cut the prompt prefix off."""
-    if prompt and query.startswith(prompt):
-        return query[len(prompt) :]
-    return query

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 
 from .advantages import group_advantages
 from .config import Settings
-from .presets import COMPONENTS, resolve_weights
+from .presets import resolve_weights
 from .sandbox_service import SandboxService, SandboxUnavailable, limits_from_settings
-from .schemas import ErrorInfo, ScoreItem, ScoreResult, Scores
+from .schemas import COMPONENTS, ErrorInfo, ScoreItem, ScoreResult, Scores
 from .verifiers import VerifierSet
 from .verifiers.outcome import STATUS_SEVERITY, Outcome
 from .workers import Step, WorkerPool
@@ -24,11 +24,12 @@ from .workers import Step, WorkerPool
 log = logging.getLogger(__name__)
 
 
-def _error_result(
-    item: ScoreItem, error_type: str, message: str, retryable: bool = False
+def error_result(
+    item_id: str | None, error_type: str, message: str, retryable: bool = False
 ) -> ScoreResult:
+    """A result with no reward: the item could not be scored, and why."""
     return ScoreResult(
-        id=item.id,
+        id=item_id,
         reward=None,
         status="error",
         error=ErrorInfo(type=error_type, message=message, retryable=retryable),
@@ -97,15 +98,15 @@ class Scorer:
             return await self._score_item(item, preset)
         except Exception as exc:
             log.exception("scoring item %r failed", item.id)
-            return _error_result(
-                item, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True
+            return error_result(
+                item.id, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True
             )
 
     async def _score_item(self, item: ScoreItem, preset: str | None) -> ScoreResult:
         s = self.settings
         if len(item.completion) > s.max_completion_chars:
-            return _error_result(
-                item,
+            return error_result(
+                item.id,
                 "completion_too_long",
                 f"completion has {len(item.completion)} characters; the limit is "
                 f"{s.max_completion_chars} (REWARD_MAX_COMPLETION_CHARS)",

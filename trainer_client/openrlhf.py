@@ -11,10 +11,9 @@ Each query is the prompt followed by the completion; a label is a gold math answ
 JSON object of ``/v1/score`` item fields (``{"task": "code", "code": {...}}``).
 
 OpenRLHF has no "no reward": an item the server could not score gets ``failed_reward``
-(0.0 by default) and ``extra_logs["unscored"] = 1`` so the fault shows in the logs.
-``scores`` is the accuracy (the 0/1 the dynamic filter expects), or the reward for an
-item without an accuracy component.  Every sample has the same ``extra_logs`` keys; a
-component that was not computed reads 0.0.  Without torch installed, lists are returned.
+(0.0 by default) and ``extra_logs["scored"] = 0`` so the fault shows in the logs.
+The conversion is :mod:`reward_server.protocols.openrlhf`, shared with the server's own
+``/v1/openrlhf`` route.  Without torch installed, lists are returned.
 
 Alternatively point ``--remote_rm_url`` at ``http://host:8000/v1/openrlhf`` and let the
 server speak the protocol itself.
@@ -25,12 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reward_server.schemas import ScoreResult, openrlhf_completion, openrlhf_label_fields
+from reward_server.protocols import openrlhf as protocol
 
 from .client import RewardClient
 from .env import read_env, shared_client
-
-LOG_KEYS = ("accuracy", "format", "language", "unscored")
 
 
 def _as_tensor(values: list[float]) -> Any:
@@ -62,45 +59,23 @@ class OpenRLHFReward:
     def items(
         self, queries: Sequence[str], prompts: Sequence[str] | None, labels: Sequence[Any] | None
     ) -> list[dict[str, Any]]:
-        items = []
-        for i, query in enumerate(queries):
-            prompt = prompts[i] if prompts and i < len(prompts) else None
-            fields = {
-                **self.defaults,
-                **openrlhf_label_fields(
-                    labels[i] if labels and i < len(labels) else None, strict=False
-                ),
-            }
-            fields["completion"] = openrlhf_completion(query, prompt)
-            items.append(fields)
-        return items
-
-    def pack(self, results: Sequence[ScoreResult]) -> dict[str, Any]:
-        rewards: list[float] = []
-        scores: list[float] = []
-        logs: dict[str, list[float]] = {key: [] for key in LOG_KEYS}
-        for r in results:
-            ok = r.status == "ok" and r.reward is not None
-            reward = float(r.reward) if ok else self.failed_reward
-            rewards.append(reward)
-            accuracy = r.scores.accuracy if ok else None
-            scores.append(float(accuracy) if accuracy is not None else reward)
-            for key in ("accuracy", "format", "language"):
-                value = getattr(r.scores, key) if ok else None
-                logs[key].append(0.0 if value is None else float(value))
-            logs["unscored"].append(0.0 if ok else 1.0)
-        convert = _as_tensor if self.as_tensors else list
-        return {
-            "rewards": convert(rewards),
-            "scores": convert(scores),
-            "extra_logs": {key: convert(values) for key, values in logs.items()},
-        }
+        """Item fields per sample; an unusable label scores as a label-less item."""
+        fields = protocol.item_fields(
+            queries, prompts or None, labels or None, strict=False, defaults=self.defaults
+        )
+        return [f for f in fields if isinstance(f, dict)]
 
     def __call__(
         self, queries: Sequence[str], prompts: Sequence[str], labels: Sequence[Any], **kwargs: Any
     ) -> dict[str, Any]:
         results = self.client.score(self.items(queries, prompts, labels), preset=self.preset)
-        return self.pack(results)
+        out = protocol.payload(results, self.failed_reward)
+        convert = _as_tensor if self.as_tensors else list
+        return {
+            "rewards": convert(out["rewards"]),
+            "scores": convert(out["scores"]),
+            "extra_logs": {key: convert(values) for key, values in out["extra_logs"].items()},
+        }
 
 
 def reward_func(

@@ -21,7 +21,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from reward_server.schemas import ScoreResult
+from reward_server.schemas import COMPONENTS, ScoreResult
 
 from .client import AsyncRewardClient, RewardClient, to_rewards
 from .retry import normalise_urls
@@ -38,7 +38,6 @@ DEFAULT_COLUMN_MAP: dict[str, str] = {
 }
 
 _JSON_FIELDS = ("code", "format", "weights")
-COMPONENTS = ("accuracy", "format", "language")
 
 
 def message_text(content: Any) -> str:
@@ -238,7 +237,7 @@ class _ServerRewardBase:
         if log_metric is not None and results:
             for component, mean in component_means(results).items():
                 log_metric(f"{prefix}/{component}", mean)
-            log_metric(f"{prefix}/unscored", sum(r is None for r in rewards) / len(rewards))
+            log_metric(f"{prefix}/scored", sum(r is not None for r in rewards) / len(rewards))
         if log_extra is not None and self.log_details and results:
             log_extra(f"{self.__name__}_status", [r.status for r in results])
             for component in COMPONENTS:

@@ -131,9 +131,9 @@ def test_openrlhf_drop_in_reward_func(env):
     assert isinstance(out["rewards"], torch.Tensor)
     assert out["rewards"].tolist() == [2.0, 1.0, 0.0]
     assert out["scores"].tolist() == [1.0, 0.0, 0.0]  # accuracy (0/1) for the dynamic filter
-    assert set(out["extra_logs"]) == {"accuracy", "format", "language", "unscored"}
+    assert set(out["extra_logs"]) == {"accuracy", "format", "language", "scored"}
     assert out["extra_logs"]["format"].tolist() == [1.0, 1.0, 0.0]
-    assert out["extra_logs"]["unscored"].tolist() == [0.0, 0.0, 0.0]
+    assert out["extra_logs"]["scored"].tolist() == [1.0, 1.0, 1.0]
     single = reward_func([PROMPT + GOOD], [PROMPT], ["4"])  # recent OpenRLHF: one sample per call
     assert single["rewards"].tolist() == [2.0]
 
@@ -143,7 +143,7 @@ def test_openrlhf_drop_in_with_the_server_down(env):
     env.setenv("REWARD_SERVER_FAILED_REWARD", "-1")
     out = load_example()([PROMPT + GOOD], [PROMPT], ["4"])
     assert out["rewards"].tolist() == [-1.0]
-    assert out["extra_logs"]["unscored"].tolist() == [1.0]
+    assert out["extra_logs"]["scored"].tolist() == [0.0]
 
 
 # -- verl -------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """A real GRPOTrainer on CPU (tiny random Qwen2) rewarded by the real server over HTTP.
 
 The second test kills the server (SIGKILL, workers included) after step 1 and brings it
-back after step 2: step 2's groups must get ``None`` (TRL's NaN, ``unscored == 1``), not
+back after step 2: step 2's groups must get ``None`` (TRL's NaN, ``scored == 0``), not
 0.0, training must go on, and step 3 must be rewarded again.
 """
 
@@ -68,7 +68,7 @@ def test_two_grpo_steps_rewarded_by_the_server(server, tmp_path, mode):
     assert len(logs) == 2
     for log in logs:
         assert math.isfinite(log[f"rewards/{NAME}/mean"])
-        assert log[f"rewards/{NAME}/unscored"] == 0.0
+        assert log[f"rewards/{NAME}/scored"] == 1.0
         assert 0.0 <= log[f"rewards/{NAME}/format"] <= 1.0
         assert 0.0 <= log[f"rewards/{NAME}/accuracy"] <= 1.0
         assert math.isfinite(log["loss"])
@@ -100,12 +100,10 @@ def test_server_killed_mid_run_gives_none_then_rewards_return(tmp_path):
     assert events == ["killed", "restarted"]
     assert trainer.state.global_step == 3
     before, during, after = step_logs(trainer.state.log_history)
-    assert (
-        math.isfinite(before[f"rewards/{NAME}/mean"]) and before[f"rewards/{NAME}/unscored"] == 0.0
-    )
+    assert math.isfinite(before[f"rewards/{NAME}/mean"]) and before[f"rewards/{NAME}/scored"] == 1.0
     # No reward at all, rather than a 0.0 the policy would learn from.
-    assert during[f"rewards/{NAME}/unscored"] == 1.0
+    assert during[f"rewards/{NAME}/scored"] == 0.0
     mean = during[f"rewards/{NAME}/mean"]  # NaN, which the trainer's log history stores as None
     assert mean is None or math.isnan(mean)
     assert math.isfinite(during["loss"])
-    assert math.isfinite(after[f"rewards/{NAME}/mean"]) and after[f"rewards/{NAME}/unscored"] == 0.0
+    assert math.isfinite(after[f"rewards/{NAME}/mean"]) and after[f"rewards/{NAME}/scored"] == 1.0

@@ -130,7 +130,7 @@ def test_one_request_per_group_and_trl_shaped_output():
         )
     assert out == [1.0, 2.0, None, 4.0, 1.0, 2.0, 3.0, 4.0]
     assert sorted(len(s.body["items"]) for s in script.score_requests()) == [4, 4]
-    assert metrics.metrics["rewards/rm/unscored"] == [1 / 8]
+    assert metrics.metrics["rewards/rm/scored"] == [7 / 8]
     assert metrics.metrics["rewards/rm/accuracy"] == [1.0]
     assert metrics.metrics["rewards/rm/format"] == [0.5]
     assert "rewards/rm/language" not in metrics.metrics
@@ -149,7 +149,7 @@ def test_a_dead_server_gives_none_for_its_groups_only():
     assert (
         dead(prompts=["p"] * 3, completions=["a"] * 3, log_metric=metrics.log_metric) == [None] * 3
     )
-    assert metrics.metrics["rewards/server_reward/unscored"] == [1.0]
+    assert metrics.metrics["rewards/server_reward/scored"] == [0.0]
 
 
 def test_async_variant_is_a_coroutine_function_with_the_same_results():
@@ -166,7 +166,7 @@ def test_async_variant_is_a_coroutine_function_with_the_same_results():
         )
     assert out == [1.0, None, 3.0, 1.0]
     assert len(script.score_requests()) == 2
-    assert metrics.metrics["rewards/rm_async/unscored"] == [0.25]
+    assert metrics.metrics["rewards/rm_async/scored"] == [0.75]
 
 
 def test_reward_functions_pickle_and_copy_without_their_connections():
