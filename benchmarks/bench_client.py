@@ -35,7 +35,7 @@ from trainer_client import RewardClient, ServerReward
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.trainer.server_proc import ServerProcess  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
 
 G = 16
 FILLER = (

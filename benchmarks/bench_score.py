@@ -28,7 +28,7 @@ from benchmarks.bench_language import EN, FR, ZH  # noqa: E402
 from reward_server.config import Settings  # noqa: E402
 from reward_server.verifiers.format import check_format  # noqa: E402
 from reward_server.verifiers.language import check_language  # noqa: E402
-from tests.trainer.server_proc import ServerProcess  # noqa: E402
+from tests.support.server_process import ServerProcess  # noqa: E402
 
 LATEX = " We have $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$ and so \\[ x^2 - 5x + 6 = 0 \\]."
 

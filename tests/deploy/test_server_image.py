@@ -11,7 +11,7 @@ import docker
 import httpx
 import pytest
 
-from tests.trainer.server_proc import free_port
+from tests.support.server_process import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "reward-server:ci"

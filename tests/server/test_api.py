@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from reward_server.config import Settings
-from tests.live import live_server
+from tests.support.live_server import live_server
 
 GOOD = "<think>Two plus two is four.</think> The answer is \\boxed{4}."
 

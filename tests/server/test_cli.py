@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.trainer.server_proc import free_port
+from tests.support.server_process import free_port
 
 ENV = {**os.environ, "REWARD_WORKERS": "1", "REWARD_SANDBOX__ENABLED": "false"}
 

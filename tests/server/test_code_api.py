@@ -17,7 +17,7 @@ import pytest
 from reward_server.config import Settings
 from sandbox.docker import LABEL_OWNER
 from sandbox.images.build import DEFAULT_TAG, ensure_image
-from tests.live import live_server
+from tests.support.live_server import live_server
 
 pytestmark = pytest.mark.docker
 

@@ -12,8 +12,8 @@ import pytest
 from reward_server.config import Settings
 from reward_server.verifiers import default_verifiers
 from reward_server.workers import WorkerPool
-from tests.fault_verifiers import crash_on_marker, hang_on_marker
-from tests.live import live_server
+from tests.support.fault_verifiers import crash_on_marker, hang_on_marker
+from tests.support.live_server import live_server
 
 GOOD = "<think>ok</think> 42"
 

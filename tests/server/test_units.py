@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import reward_server
 from reward_server.advantages import group_advantages
 from reward_server.config import Settings
 from reward_server.presets import UnknownPreset, resolve_weights
@@ -73,20 +72,6 @@ def test_settings_from_environment(monkeypatch):
         s.sandbox.pool_size,
         s.max_body_bytes,
     ) == (3, 1.5, 0.1, 5, 4096)
-
-
-def test_public_api_is_exactly_all():
-    for name in reward_server.__all__:
-        assert getattr(reward_server, name) is not None
-    assert set(reward_server.__all__) == {
-        "Settings",
-        "create_app",
-        "ScoreItem",
-        "ScoreRequest",
-        "ScoreResponse",
-        "ScoreResult",
-        "__version__",
-    }
 
 
 def test_schemas_do_not_import_fastapi():

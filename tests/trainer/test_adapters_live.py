@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reward_server.config import Settings
-from tests.live import live_server
+from tests.support.live_server import live_server
+from tests.support.scripted_server import closed_port_url
 from trainer_client import RewardClient, ServerReward
 from trainer_client.env import read_env
 from trainer_client.verl import (
@@ -21,8 +22,6 @@ from trainer_client.verl import (
     compute_score_batch,
     to_item,
 )
-
-from .scripted import closed_port_url
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "openrlhf_reward_func.py"
 PROMPT = "User: what is 2+2?\nAssistant:"

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from tests.support.scripted_server import Script, closed_port_url, scripted_server
 from trainer_client import (
     AsyncRewardClient,
     RequestRejected,
@@ -15,8 +16,6 @@ from trainer_client import (
     ServerUnavailable,
 )
 from trainer_client.client import _chunks
-
-from .scripted import Script, closed_port_url, scripted_server
 
 FAST = RetryPolicy(retries=3, backoff_base_s=0.01, backoff_max_s=0.05)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .server_proc import ServerProcess
+from tests.support.server_process import ServerProcess
 
 pytestmark = [pytest.mark.trl, pytest.mark.slow]
 

@@ -11,10 +11,9 @@ import pickle
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.support.scripted_server import Script, closed_port_url, scripted_server
 from trainer_client import AsyncServerReward, RetryPolicy, ServerReward
 from trainer_client.trl import completion_text, prompt_text, rollout_groups
-
-from .scripted import Script, closed_port_url, scripted_server
 
 FAST = RetryPolicy(retries=1, backoff_base_s=0.01, backoff_max_s=0.02)
 

@@ -1,6 +1,6 @@
 """The real reward server as a subprocess that a test can kill and bring back on the same port.
 
-``tests.live.live_server`` runs the server in a thread, which cannot be "stopped mid-run"
+``tests.support.live_server`` runs the server in a thread, which cannot be "stopped mid-run"
 the way a crashed or redeployed server is; this one can: ``stop()`` SIGKILLs its process
 group (uvicorn and its verifier workers), ``start()`` brings it back on the same port.
 """
