@@ -113,15 +113,37 @@ def sandbox_build(
 
     tag = image or _settings().sandbox.image
     languages = tuple(language) if language else DEFAULT_LANGUAGES
-    typer.echo(
-        ensure_image(
+    try:
+        built = ensure_image(
             tag=tag,
             method=method,
             force=force,
             languages=languages,
             log=lambda m: typer.echo(m, err=True),
         )
-    )
+    except Exception as exc:  # noqa: BLE001 - one line that says what to do, not a traceback
+        typer.echo(f"error: cannot build the sandbox image {tag}: {build_failure(exc)}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(built)
+
+
+def build_failure(exc: BaseException) -> str:
+    """What went wrong in a sandbox image build, and how to provide what is missing."""
+    from docker.errors import BuildError, DockerException
+
+    from sandbox.images.build import BASE_IMAGE
+
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    if isinstance(exc, BuildError):
+        return (
+            f"the Dockerfile build failed ({first}); with no registry, install debootstrap "
+            f"(apt-get install debootstrap, as root) or load {BASE_IMAGE} with `docker load`"
+        )
+    if isinstance(exc, DockerException):
+        return f"the Docker engine is unreachable ({first}); start it (scripts/docker-engine.sh)"
+    if isinstance(exc, FileNotFoundError | PermissionError):
+        return f"{first}; or load {BASE_IMAGE} with `docker load` and pass --method dockerfile"
+    return f"{type(exc).__name__}: {first}"
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.support.server_process import free_port
 
@@ -92,3 +93,52 @@ def test_verifiers_command_lists_presets_and_languages():
     )
     data = json.loads(out.stdout)
     assert "r1" in data["presets"] and "zh" in data["languages"]
+
+
+def _sandbox_build(
+    *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "reward_server.cli",
+            "sandbox",
+            "build",
+            "--image",
+            "rs-never-built:x",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env or ENV,
+        timeout=300,
+    )
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, proc.stderr
+    return errors[0]
+
+
+def test_sandbox_build_with_no_engine_says_so_in_one_line():
+    proc = _sandbox_build(env={**ENV, "DOCKER_HOST": "unix:///nonexistent/docker.sock"})
+    assert "Docker engine is unreachable" in _one_line_error(proc)
+
+
+@pytest.mark.docker
+def test_sandbox_build_with_no_registry_says_what_to_provide():
+    # No registry is reachable here and debian:bookworm-slim is not loaded: the Dockerfile
+    # build cannot pull its base image.
+    line = _one_line_error(_sandbox_build("--method", "dockerfile"))
+    assert "install debootstrap" in line and "docker load" in line
+
+
+@pytest.mark.docker
+def test_sandbox_build_without_debootstrap_says_what_to_install():
+    env = {**ENV, "PATH": str(Path(sys.executable).parent)}  # no debootstrap on this PATH
+    line = _one_line_error(_sandbox_build("--method", "debootstrap", env=env))
+    assert "debootstrap is not installed" in line
