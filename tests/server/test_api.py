@@ -225,7 +225,10 @@ def test_results_serialise_as_plain_json(url):
     r = post(
         url, {"items": [{"completion": GOOD, "task": "math", "answer": "4", "target_lang": "en"}]}
     )
-    json.loads(r.text)  # details must be JSON-native
+    assert r.status_code == 200, r.text
+    (result,) = json.loads(r.text)["results"]  # details must be JSON-native
+    assert result["status"] == "ok" and result["reward"] == 3.0
+    assert json.loads(json.dumps(result["details"])) == result["details"]
 
 
 @pytest.mark.parametrize(

@@ -117,6 +117,7 @@ def load_example():
     return module.reward_func
 
 
+@pytest.mark.trl
 def test_openrlhf_drop_in_reward_func(env):
     import torch
 
@@ -137,6 +138,7 @@ def test_openrlhf_drop_in_reward_func(env):
     assert single["rewards"].tolist() == [2.0]
 
 
+@pytest.mark.trl
 def test_openrlhf_drop_in_with_the_server_down(env):
     env.setenv("REWARD_SERVER_URL", closed_port_url())
     env.setenv("REWARD_SERVER_FAILED_REWARD", "-1")

@@ -1,4 +1,4 @@
-"""An independent review set for the language reward: hand-written R1-style CoTs.
+"""Hand-written R1-style CoTs for the language reward, labelled independently of the verifier.
 
 Every case is a list of segments, each written by hand in a language we know (``None`` for
 material the policy removes: code, LaTeX, URLs, e-mails, markup).  The label is computed by
@@ -6,7 +6,7 @@ counting words per the policy with a counter of its own (Unicode character names
 verifier's tables): a word is on target when its segment is in the target language and its
 script is one the target uses.  Regenerate with
 
-    .venv/bin/python tests/data/make_language_cases_review.py
+    .venv/bin/python tests/data/make_language_cases_cots.py
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import unicodedata
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "language_cases_review.jsonl"
+OUT = Path(__file__).resolve().parent / "language_cases_cots.jsonl"
 
 TARGET_SCRIPTS = {"zh": {"HAN"}, "ja": {"HAN", "KANA"}}
 MATH_NAMES = set(
