@@ -6,15 +6,20 @@ import asyncio
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 sandbox_app = typer.Typer(no_args_is_help=True, help="Build and inspect the code sandbox.")
 app.add_typer(sandbox_app, name="sandbox")
 
 
-def _settings(**overrides: object):
+def _settings(**overrides: Any) -> Settings:
+    """Settings from the environment, with the options given on the command line on top."""
     from .config import Settings
 
     values = {k: v for k, v in overrides.items() if v is not None}

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from .config import Settings
 from .presets import UnknownPreset, check_preset
 from .runtime import Runtime, open_runtime
-from .schemas import ScoreItem, ScoreResult
+from .schemas import ScoreItem, ScoreResult, validation_message
 from .verifiers import VerifierSet
 from .verifiers.outcome import Outcome
 
@@ -145,9 +145,7 @@ def parse_items(items: Sequence[ItemLike], preset: str | None = None) -> list[Sc
             parsed.append(item if isinstance(item, ScoreItem) else ScoreItem.model_validate(item))
             check_preset(parsed[-1].preset)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            problems.append(f"item {i}: {where + ': ' if where else ''}{first.get('msg')}")
+            problems.append(f"item {i}: {validation_message(exc)}")
         except UnknownPreset as exc:
             problems.append(f"item {i}: {exc}")
     try:

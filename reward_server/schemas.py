@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Task = Literal["math", "code", "none"]
 Status = Literal["ok", "invalid", "timeout", "error"]
@@ -175,3 +175,12 @@ class ProblemDetail(_Model):
 
     error: ErrorInfo
     detail: Any = None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """The first problem of a validation error, as ``where: what`` in one line."""
+    errors = exc.errors()
+    if not errors:
+        return str(exc)
+    where = ".".join(str(part) for part in errors[0]["loc"])
+    return f"{where}: {errors[0]['msg']}" if where else errors[0]["msg"]

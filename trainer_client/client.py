@@ -26,7 +26,15 @@ from typing import Any, Self
 import httpx
 from pydantic import ValidationError
 
-from reward_server.schemas import ErrorInfo, OpenRLHFResponse, ScoreItem, ScoreResponse, ScoreResult
+from reward_server.schemas import (
+    ErrorInfo,
+    OpenRLHFResponse,
+    ScoreItem,
+    ScoreResponse,
+    ScoreResult,
+    Status,
+    validation_message,
+)
 
 from .retry import RETRY_STATUSES, Endpoints, RetryPolicy, parse_retry_after
 
@@ -89,7 +97,11 @@ def _check(response: httpx.Response) -> Any:
 
 
 def failed_result(
-    item_id: str | None, error_type: str, message: str, retryable: bool, status: str = "error"
+    item_id: str | None,
+    error_type: str,
+    message: str,
+    retryable: bool,
+    status: Status = "error",
 ) -> ScoreResult:
     """The result of an item the client could not get scored: no reward, and why."""
     return ScoreResult(
@@ -114,9 +126,7 @@ def _prepare(items: Sequence[ItemLike]) -> tuple[list[dict[str, Any]], list[Scor
             model = item if isinstance(item, ScoreItem) else ScoreItem.model_validate(item)
         except ValidationError as exc:
             raw_id = item.get("id") if isinstance(item, Mapping) else None
-            first = exc.errors()[0] if exc.errors() else {}
-            where = ".".join(str(p) for p in first.get("loc", ()))
-            message = f"item rejected by the client: {where}: {first.get('msg', exc)}"
+            message = f"item rejected by the client: {validation_message(exc)}"
             item_id = None if raw_id is None else str(raw_id)
             slots.append(failed_result(item_id, "invalid_item", message, False, status="invalid"))
             continue

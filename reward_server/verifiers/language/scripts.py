@@ -79,10 +79,11 @@ _TOKEN = re.compile(
         )
     )
 )
-_GROUP_SCRIPT = (
-    None,
-    None,
-    None,
+# The script of each capturing group; groups 1, 2 and _INDIC_GROUP never index this.
+_GROUP_SCRIPT: tuple[str, ...] = (
+    "",
+    "",
+    "",
     "Hani",
     "Kana",
     "Hang",
@@ -92,7 +93,7 @@ _GROUP_SCRIPT = (
     "Arab",
     "Hebr",
     "Deva",
-    None,
+    "",
     "Thai",
     "Zzzz",
 )
@@ -198,6 +199,8 @@ def split_clauses(prose: str, max_words: int = 60) -> list[list[Word]]:
 
     for match in _TOKEN.finditer(prose):
         group = match.lastindex
+        if group is None:
+            continue
         if group == 1:
             close()
             continue
