@@ -1,7 +1,7 @@
 """The language-consistency reward: the share of the CoT's words that are in the target language.
 
 DeepSeek-R1 rewards "the proportion of target-language words in the CoT".  The policy
-(issue 2; docs/language.md gives every decision in detail):
+(docs/language.md gives every decision in detail):
 
 1. The CoT is the inside of the think block; with no think block, the whole completion.
 2. Code, LaTeX, URLs, e-mail addresses and markup are removed (:mod:`.prose`).
