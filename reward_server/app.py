@@ -19,18 +19,18 @@ from .health import router as health_router
 from .middleware import BodyLimitMiddleware, RequestIdMiddleware
 from .routes import router as api_router
 from .runtime import open_runtime
-from .verifiers import VerifierSet
+from .verifiers import Registry
 
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, verifiers: VerifierSet | None = None) -> FastAPI:
-    """Build the service. ``verifiers`` replaces the production set (tests use it)."""
+def create_app(settings: Settings | None = None, registry: Registry | None = None) -> FastAPI:
+    """Build the service. ``registry`` replaces the verifiers the settings give (tests use it)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings, verifiers) as runtime:
+        async with open_runtime(settings, registry) as runtime:
             app.state.runtime = runtime
             log.info("reward server ready: %d workers", settings.workers)
             yield

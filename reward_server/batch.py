@@ -24,7 +24,7 @@ from tqdm import tqdm
 from .config import Settings
 from .runtime import open_runtime
 from .schemas import ScoreItem, ScoreResult
-from .verifiers import VerifierSet
+from .verifiers import Registry
 
 RESULT_FIELDS = ("reward", "status", "scores", "details", "error")
 
@@ -112,7 +112,7 @@ async def score_file(
     chunk_size: int = 64,
     preset: str | None = None,
     progress: bool = True,
-    verifiers: VerifierSet | None = None,
+    registry: Registry | None = None,
 ) -> BatchStats:
     """Score ``input_path`` into ``output_path``; see the module docstring."""
     if not input_path.is_file():
@@ -131,7 +131,7 @@ async def score_file(
     bar = tqdm(
         total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
     )
-    async with open_runtime(settings, verifiers, start_sandbox=False) as runtime:
+    async with open_runtime(settings, registry, start_sandbox=False) as runtime:
         with (
             input_path.open(encoding="utf-8") as src,
             output_path.open(mode, encoding="utf-8") as dst,

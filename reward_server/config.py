@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .schemas import Weight
 
 
 def _default_workers() -> int:
@@ -19,11 +21,15 @@ def _default_workers() -> int:
 
 
 class WeightSettings(BaseModel):
-    """Server-wide default weight of each component."""
+    """Server-wide default weight of each component (``REWARD_WEIGHTS__<COMPONENT>``);
+    components not named here take their verifier's default (0 for shaping terms)."""
 
-    accuracy: float = 1.0
-    format: float = 1.0
-    language: float = 1.0
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Weight]
+
+    accuracy: Weight = 1.0
+    format: Weight = 1.0
+    language: Weight = 1.0
 
 
 class SandboxSettings(BaseModel):
@@ -109,6 +115,9 @@ class Settings(BaseSettings):
     )
 
     weights: WeightSettings = Field(default_factory=WeightSettings)
+    plugins: bool = Field(
+        True, description="Load verifier plugins (entry points in `reward_server.verifiers`)."
+    )
     default_preset: str | None = None
     openrlhf_failed_reward: float = Field(
         0.0,

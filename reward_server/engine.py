@@ -30,7 +30,8 @@ from .config import Settings
 from .presets import UnknownPreset, check_preset
 from .runtime import Runtime, open_runtime
 from .schemas import ScoreItem, ScoreResult, validation_message
-from .verifiers import VerifierSet
+from .scoring import UnknownComponent
+from .verifiers import Registry
 from .verifiers.outcome import Outcome
 
 T = TypeVar("T")
@@ -44,9 +45,9 @@ class InvalidItems(ValueError):
 class Engine:
     """A scorer runtime (worker pool, sandbox) on its own event loop thread."""
 
-    def __init__(self, settings: Settings | None = None, verifiers: VerifierSet | None = None):
+    def __init__(self, settings: Settings | None = None, registry: Registry | None = None):
         self.settings = settings or Settings()
-        self._verifiers = verifiers
+        self._registry = registry
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -73,7 +74,7 @@ class Engine:
     async def _open(self) -> Runtime:
         stack = AsyncExitStack()
         runtime = await stack.enter_async_context(
-            open_runtime(self.settings, self._verifiers, start_sandbox=False)
+            open_runtime(self.settings, self._registry, start_sandbox=False)
         )
         self._stack = stack
         return runtime
@@ -117,15 +118,31 @@ class Engine:
         return self._runtime
 
     # ---- scoring -------------------------------------------------------------------------
-    def score(self, items: Sequence[ItemLike], *, preset: str | None = None) -> list[ScoreResult]:
+    def score(
+        self,
+        items: Sequence[ItemLike],
+        *,
+        preset: str | None = None,
+        group_size: int | None = None,
+    ) -> list[ScoreResult]:
         """One result per item, in order, as ``POST /v1/score`` answers them.
 
+        ``group_size``: consecutive items form rollout groups (for group-relative shaping;
+        :func:`reward_server.advantages.group_advantages` gives GRPO's advantages).
         Raises :class:`InvalidItems` where the server answers 422 (an item that is not an
-        item, an unknown preset); an item that cannot be scored is that item's result.
+        item, an unknown preset or task, items that are no whole groups); an item that
+        cannot be scored is that item's result.
         """
         parsed = parse_items(items, preset)
+        if group_size is not None and (group_size < 1 or len(parsed) % group_size):
+            raise InvalidItems(f"{len(parsed)} items do not form whole groups of {group_size}")
         runtime = self._started()
-        return self._run(runtime.scorer.score(parsed, preset))
+        try:
+            runtime.scorer.check_items(parsed)
+        except UnknownComponent as exc:
+            raise InvalidItems(str(exc)) from None
+        results, _ = self._run(runtime.scorer.score_group(parsed, group_size, preset))
+        return results
 
     def check(self, component: str, func: Any, *args: Any, **kwargs: Any) -> Outcome:
         """Run one verifier in a worker under the item deadline (a hang is a ``timeout``)."""
@@ -171,9 +188,11 @@ def default_engine() -> Engine:
         return _DEFAULT
 
 
-def score(items: Sequence[ItemLike], *, preset: str | None = None) -> list[ScoreResult]:
+def score(
+    items: Sequence[ItemLike], *, preset: str | None = None, group_size: int | None = None
+) -> list[ScoreResult]:
     """Score ``items`` in-process: the results ``POST /v1/score`` would give."""
-    return default_engine().score(items, preset=preset)
+    return default_engine().score(items, preset=preset, group_size=group_size)
 
 
 def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcome:

@@ -6,7 +6,7 @@ language-consistency reward of DeepSeek-R1's reasoning RL stage.
 
 from __future__ import annotations
 
-from .schemas import COMPONENTS, ScoreItem, Weights
+from .schemas import ScoreItem, Weights
 
 PRESETS: dict[str, dict[str, float]] = {
     "r1-zero": {"accuracy": 1.0, "format": 1.0, "language": 0.0},
@@ -43,8 +43,11 @@ def resolve_weights(
         weights.update(PRESETS[preset])
     override: Weights | None = item.weights
     if override is not None:
-        for name in COMPONENTS:
-            value = getattr(override, name)
-            if value is not None:
-                weights[name] = float(value)
+        weights.update(
+            {
+                name: float(value)
+                for name, value in override.model_dump().items()
+                if value is not None
+            }
+        )
     return weights

@@ -24,7 +24,7 @@ from .schemas import (
     ScoreResponse,
     ScoreResult,
 )
-from .scoring import error_result
+from .scoring import UnknownComponent, error_result
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ async def score(body: ScoreRequest, runtime: RuntimeDep) -> ScoreResponse:
         check_preset(body.preset)
         for item in body.items:
             check_preset(item.preset)
-    except UnknownPreset as exc:
+        runtime.scorer.check_items(body.items)
+    except (UnknownPreset, UnknownComponent) as exc:
         raise BadRequest(str(exc)) from exc
     results, advantages = await runtime.scorer.score_group(body.items, body.group_size, body.preset)
     return ScoreResponse(results=results, advantages=advantages)
@@ -76,22 +77,23 @@ async def score(body: ScoreRequest, runtime: RuntimeDep) -> ScoreResponse:
 
 @router.get("/verifiers", tags=["score"])
 async def verifiers(runtime: RuntimeDep) -> dict[str, Any]:
-    """What this server can check, its presets and default weights."""
+    """What this server can check: its verifiers, components, tasks, presets and weights."""
     from .verifiers.language import supported_languages
 
+    registry = runtime.scorer.registry
     sandbox_languages = runtime.sandbox.languages() if runtime.sandbox is not None else []
     return {
+        "verifiers": {v.name: v.describe() for v in registry},
         "components": {
-            "format": "R1 think-tag structure (always computed)",
-            "language": "share of target-language words in the chain of thought (when target_lang is set)",
-            "accuracy": "task 'math' (symbolic equivalence) or 'code' (tests in a Docker sandbox)",
+            component: [v.name for v in registry if v.component == component]
+            for component in registry.components()
         },
-        "tasks": ["math", "code", "none"],
+        "tasks": list(registry.tasks()),
         "presets": {
             name: {"weights": PRESETS[name], "description": PRESET_DESCRIPTIONS[name]}
             for name in PRESETS
         },
-        "default_weights": runtime.settings.weights.model_dump(),
+        "default_weights": runtime.scorer.default_weights,
         "languages": supported_languages(),
         "code_languages": sandbox_languages,  # null while the sandbox starts
         "item_deadline_s": runtime.settings.item_deadline_s,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .sandbox_service import SandboxService
 from .scoring import Scorer
-from .verifiers import VerifierSet, default_verifiers, warm_up
+from .verifiers import Registry, build_registry, warm_up
 from .workers import PRELOAD, WorkerPool
 
 VERIFIER_MODULES: tuple[str, ...] = (
@@ -22,6 +22,12 @@ VERIFIER_MODULES: tuple[str, ...] = (
     "reward_server.verifiers.language",
     "reward_server.verifiers.math",
 )
+
+
+def preload_modules(registry: Registry) -> tuple[str, ...]:
+    """What the forkserver imports once: ours, and the module of every worker verifier."""
+    workers = (v.func.__module__ for v in registry if v.placement == "worker")
+    return tuple(dict.fromkeys((*VERIFIER_MODULES, *workers)))
 
 
 @dataclass
@@ -35,7 +41,7 @@ class Runtime:
 @asynccontextmanager
 async def open_runtime(
     settings: Settings,
-    verifiers: VerifierSet | None = None,
+    registry: Registry | None = None,
     *,
     start_sandbox: bool = True,
 ) -> AsyncIterator[Runtime]:
@@ -43,13 +49,13 @@ async def open_runtime(
 
     With ``start_sandbox=False`` the sandbox starts on the first code item instead.
     """
-    verifiers = verifiers or default_verifiers()
+    registry = registry or build_registry(settings)
     pool = WorkerPool(
         workers=settings.workers,
         deadline_s=settings.item_deadline_s,
         memory_mb=settings.worker_memory_mb,
         max_tasks=settings.worker_max_tasks,
-        preload=VERIFIER_MODULES,
+        preload=preload_modules(registry),
         warmups=(warm_up,),
     )
     pool.start()
@@ -57,7 +63,7 @@ async def open_runtime(
     if sandbox is not None and start_sandbox:
         sandbox.start()
     try:
-        yield Runtime(settings, pool, sandbox, Scorer(settings, pool, verifiers, sandbox))
+        yield Runtime(settings, pool, sandbox, Scorer(settings, pool, registry, sandbox))
     finally:
         try:
             if sandbox is not None:

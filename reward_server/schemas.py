@@ -7,11 +7,14 @@ fields may be added, none renamed.  This module imports pydantic only (no FastAP
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Task = Literal["math", "code", "none"]
+#: The built-in tasks; a verifier plugin may add its own (``GET /v1/verifiers`` lists them).
+BUILTIN_TASKS: tuple[str, ...] = ("math", "code", "none")
+#: A weight: finite and bounded, so no weighted sum can overflow into a non-number.
+Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 Status = Literal["ok", "invalid", "timeout", "error"]
 Checker = Literal["tokens", "exact", "lines", "case_insensitive", "float"]
 
@@ -40,7 +43,7 @@ class CodeSpec(_Model):
     checker: Checker = Field(
         "tokens", description="How stdout is compared with the expected output."
     )
-    float_tolerance: float = Field(1e-6, ge=0)
+    float_tolerance: float = Field(1e-6, ge=0, le=1, allow_inf_nan=False)
     all_or_nothing: bool = Field(False, description="Score 1 only when every test passes.")
 
     @model_validator(mode="after")
@@ -58,20 +61,34 @@ class FormatOptions(_Model):
 
 
 class Weights(_Model):
-    """Per-component weights; a missing one falls back to the preset, then the server."""
+    """Per-component weights; a missing one falls back to the preset, then the server.
 
-    accuracy: float | None = None
-    format: float | None = None
-    language: float | None = None
+    Components other than the three built-in ones (shaping terms, plugins) are given by
+    name; a name no verifier scores is refused."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Weight]
+
+    accuracy: Weight | None = None
+    format: Weight | None = None
+    language: Weight | None = None
 
 
 class ScoreItem(_Model):
-    """One completion to score. Only ``completion`` is required."""
+    """One completion to score. Only ``completion`` is required.
+
+    Other fields are kept (``model_extra``), so a verifier plugin can read a field of its
+    own and a dataset row can be posted as it is."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     id: str | None = None
     completion: str
     prompt: str | None = None
-    task: Task = "none"
+    task: str = Field(
+        "none",
+        description="What `accuracy` checks: math, code, instructions, none, or a plugin's task.",
+    )
     answer: str | None = None
     code: CodeSpec | None = None
     target_lang: str | None = Field(None, description="ISO 639-1 code; enables the language score.")
@@ -105,6 +122,11 @@ class ScoreRequest(_Model):
 
 
 class Scores(_Model):
+    """Each component's score; components beyond the built-in three appear by name."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, float | None]
+
     accuracy: float | None = None
     format: float | None = None
     language: float | None = None

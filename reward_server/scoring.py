@@ -1,27 +1,37 @@
 """The scorer: run the verifiers each item asks for, weight them, sum them.
 
-Format is checked in-process (cheap string work).  Language and math run in a worker
-process under the item's hard deadline; code runs in the sandbox concurrently.  Whatever
-happens to one item, the others are scored: a fault becomes that item's ``status`` with
-``reward: null``, never a 0.0 that would teach the policy something false.
+The verifiers come from a :class:`~reward_server.verifiers.Registry`; the scorer knows
+each only by its placement: ``inline`` verifiers run here (cheap string work), ``worker``
+verifiers of one item run together in a worker process under the item's hard deadline,
+``sandbox`` verifiers drive the code sandbox concurrently with them, and ``group``
+verifiers (shaping terms that need the other components or the whole rollout group) run
+last, once per group.  Whatever happens to one item, the others are scored: a fault
+becomes that item's ``status`` with ``reward: null``, never a 0.0 that would teach the
+policy something false.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Sequence
+from typing import Any
 
 from .advantages import group_advantages
 from .config import Settings
 from .presets import resolve_weights
 from .sandbox_service import SandboxService, SandboxUnavailable, limits_from_settings
-from .schemas import COMPONENTS, ErrorInfo, ScoreItem, ScoreResult, Scores
-from .verifiers import VerifierSet
+from .schemas import ErrorInfo, ScoreItem, ScoreResult, Scores
 from .verifiers.outcome import STATUS_SEVERITY, Outcome
+from .verifiers.registry import Registry, Verifier
 from .workers import Step, WorkerPool
 
 log = logging.getLogger(__name__)
+
+
+class UnknownComponent(ValueError):
+    """An item weighted a component, or asked for a task, that no verifier provides."""
 
 
 def error_result(
@@ -40,7 +50,7 @@ def combine(
     item: ScoreItem, outcomes: dict[str, Outcome], weights: dict[str, float]
 ) -> ScoreResult:
     """Fold component outcomes into one result; only an all-ok item carries a reward."""
-    scores = Scores(**{name: o.score for name, o in outcomes.items() if name in COMPONENTS})
+    scores = Scores(**{name: o.score for name, o in outcomes.items()})
     details: dict[str, object] = {name: o.details for name, o in outcomes.items()}
     worst = max(outcomes.values(), key=lambda o: STATUS_SEVERITY[o.status], default=None)
     if worst is not None and worst.status != "ok":
@@ -57,52 +67,108 @@ def combine(
                 retryable=worst.retryable,
             ),
         )
-    reward = sum(weights[n] * o.score for n, o in outcomes.items() if o.score is not None)
+    reward = math.fsum(weights[n] * o.score for n, o in outcomes.items() if o.score is not None)
     details["weights"] = {n: weights[n] for n in outcomes}
     return ScoreResult(id=item.id, reward=reward, status="ok", scores=scores, details=details)
 
 
 class Scorer:
-    """Scores batches of items; shared by the HTTP routes and the offline batch CLI."""
+    """Scores batches of items; shared by the HTTP routes, the batch CLI and the engine."""
 
     def __init__(
         self,
         settings: Settings,
         pool: WorkerPool,
-        verifiers: VerifierSet,
+        registry: Registry,
         sandbox: SandboxService | None = None,
     ) -> None:
         self.settings = settings
         self.pool = pool
-        self.verifiers = verifiers
+        self.registry = registry
         self.sandbox = sandbox
-        self._defaults = settings.weights.model_dump()
+        self.default_weights = {**registry.default_weights(), **settings.weights.model_dump()}
         self.test_limits = limits_from_settings(settings.sandbox) if sandbox is not None else None
+
+    def check_items(self, items: Sequence[ScoreItem], preset: str | None = None) -> None:
+        """Raise :class:`UnknownComponent` (a 422) for a task or weight nobody provides."""
+        tasks = self.registry.tasks()
+        components = set(self.registry.components())
+        for i, item in enumerate(items):
+            if item.task not in tasks:
+                raise UnknownComponent(
+                    f"item {i}: unknown task {item.task!r}; known: {', '.join(tasks)}"
+                )
+            named = set(item.weights.model_dump(exclude_none=True)) if item.weights else set()
+            unknown = named - components
+            if unknown:
+                raise UnknownComponent(
+                    f"item {i}: no verifier scores {', '.join(sorted(unknown))}; "
+                    f"components: {', '.join(sorted(components))}"
+                )
 
     async def score(
         self, items: Sequence[ScoreItem], preset: str | None = None
     ) -> list[ScoreResult]:
         """One result per item, in order; never raises for a bad item."""
-        return list(await asyncio.gather(*(self.score_item(it, preset) for it in items)))
+        results, _ = await self.score_group(items, None, preset)
+        return results
 
     async def score_group(
         self, items: Sequence[ScoreItem], group_size: int | None, preset: str | None = None
     ) -> tuple[list[ScoreResult], list[float] | None]:
-        results = await self.score(items, preset)
+        """Results in order, and GRPO advantages per group when ``group_size`` is given.
+
+        Group verifiers see consecutive groups of ``group_size`` items (each item alone
+        without it)."""
+        weights = [self._weights(item, preset) for item in items]
+        outcomes = await asyncio.gather(
+            *(self._verify(item, w) for item, w in zip(items, weights, strict=True))
+        )
+        size = group_size or 1
+        for start in range(0, len(items), size):
+            end = start + size
+            self._verify_group(items[start:end], outcomes[start:end], weights[start:end])
+        results = [
+            self._combine(item, found, w)
+            for item, found, w in zip(items, outcomes, weights, strict=True)
+        ]
         if group_size is None:
             return results, None
         return results, group_advantages([r.reward for r in results], group_size)
 
-    async def score_item(self, item: ScoreItem, preset: str | None = None) -> ScoreResult:
+    def _weights(self, item: ScoreItem, preset: str | None) -> dict[str, float]:
         try:
-            return await self._score_item(item, preset)
+            return resolve_weights(
+                item, self.default_weights, preset or self.settings.default_preset
+            )
+        except Exception:  # noqa: BLE001 - an unknown preset is refused before this
+            return dict(self.default_weights)
+
+    def _combine(
+        self, item: ScoreItem, outcomes: dict[str, Outcome] | ScoreResult, weights: dict[str, float]
+    ) -> ScoreResult:
+        if isinstance(outcomes, ScoreResult):
+            return outcomes
+        result = combine(item, outcomes, weights)
+        if result.reward is not None and not math.isfinite(result.reward):
+            return error_result(item.id, "reward_overflow", "the weighted sum is not finite")
+        return result
+
+    async def _verify(
+        self, item: ScoreItem, weights: dict[str, float]
+    ) -> dict[str, Outcome] | ScoreResult:
+        """Every per-item component of ``item``; a ScoreResult when it cannot be scored."""
+        try:
+            return await self._verify_item(item, weights)
         except Exception as exc:
             log.exception("scoring item %r failed", item.id)
             return error_result(
                 item.id, "internal_error", f"{type(exc).__name__}: {exc}", retryable=True
             )
 
-    async def _score_item(self, item: ScoreItem, preset: str | None) -> ScoreResult:
+    async def _verify_item(
+        self, item: ScoreItem, weights: dict[str, float]
+    ) -> dict[str, Outcome] | ScoreResult:
         s = self.settings
         if len(item.completion) > s.max_completion_chars:
             return error_result(
@@ -111,86 +177,97 @@ class Scorer:
                 f"completion has {len(item.completion)} characters; the limit is "
                 f"{s.max_completion_chars} (REWARD_MAX_COMPLETION_CHARS)",
             )
-        weights = resolve_weights(item, self._defaults, preset or s.default_preset)
-        prefilled = item.format.prefilled
         outcomes: dict[str, Outcome] = {}
-        try:
-            outcomes["format"] = self.verifiers.format(
-                item.completion, prefilled=prefilled, answer_tags=item.format.answer_tags
-            )
-        except Exception as exc:  # noqa: BLE001
-            outcomes["format"] = Outcome.error(
-                f"format verifier raised {type(exc).__name__}: {exc}"
-            )
-
         plan: list[Step] = []
-        if item.target_lang is not None:
-            plan.append(
-                (
-                    "language",
-                    self.verifiers.language,
-                    (item.completion, item.target_lang),
-                    {"prefilled": prefilled},
-                )
-            )
-        code_job = None
-        if item.task == "math":
-            if item.answer is None or not item.answer.strip():
-                outcomes["accuracy"] = Outcome.invalid(
-                    "task 'math' needs a non-empty `answer`", "missing_answer"
-                )
-            elif len(item.answer) > s.max_answer_chars:
-                outcomes["accuracy"] = Outcome.invalid(
-                    f"gold answer longer than {s.max_answer_chars} characters", "answer_too_long"
-                )
+        sandboxed: list[tuple[Verifier, tuple[Any, ...], dict[str, Any]]] = []
+        for verifier in self.registry.for_item(item, weights):
+            if verifier.placement == "group":
+                continue
+            try:
+                prepared = verifier.arguments(item, s)
+            except Exception as exc:  # noqa: BLE001 - a verifier's bug is its component's error
+                outcomes[verifier.component] = _raised(verifier, exc)
+                continue
+            if isinstance(prepared, Outcome):
+                outcomes[verifier.component] = verifier.checked(prepared)
+                continue
+            args, kwargs = prepared
+            if verifier.placement == "inline":
+                outcomes[verifier.component] = _run_inline(verifier, args, kwargs)
+            elif verifier.placement == "worker":
+                plan.append((verifier.component, verifier.func, args, kwargs))
             else:
-                plan.append(
-                    (
-                        "accuracy",
-                        self.verifiers.math,
-                        (item.completion, item.answer),
-                        {"prefilled": prefilled},
-                    )
-                )
-        elif item.task == "code":
-            if item.code is None:
-                outcomes["accuracy"] = Outcome.invalid(
-                    "task 'code' needs a `code` object with tests", "missing_tests"
-                )
-            else:
-                code_job = self._score_code(item)
-
-        cpu = self.pool.run_plan(plan) if plan else None
-        done = await asyncio.gather(*(x for x in (cpu, code_job) if x is not None))
-        for part in done:
+                sandboxed.append((verifier, args, kwargs))
+        jobs = [self._run_sandboxed(v, args, kwargs) for v, args, kwargs in sandboxed]
+        if plan:
+            jobs.append(self.pool.run_plan(plan))
+        for part in await asyncio.gather(*jobs):
             outcomes.update(part)
-        return combine(item, outcomes, weights)
+        by_component = {v.component: v for v in self.registry.for_item(item, weights)}
+        return {
+            name: by_component[name].checked(o) if name in by_component else o
+            for name, o in outcomes.items()
+        }
 
-    async def _score_code(self, item: ScoreItem) -> dict[str, Outcome]:
-        assert item.code is not None
+    async def _run_sandboxed(
+        self, verifier: Verifier, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> dict[str, Outcome]:
         if self.sandbox is None:
             return {
-                "accuracy": Outcome.error(
+                verifier.component: Outcome.error(
                     "this server has no code sandbox", "sandbox_unavailable", retryable=False
-                )
-            }
-        limits = self.settings.sandbox
-        tests = len(item.code.tests)
-        if tests > limits.max_tests:
-            return {
-                "accuracy": Outcome.invalid(
-                    f"{tests} tests; the limit is {limits.max_tests}", "too_many_tests"
                 )
             }
         try:
             backend = await self.sandbox.get()
         except SandboxUnavailable as exc:
-            return {"accuracy": Outcome.error(str(exc), "sandbox_unavailable", retryable=True)}
-        outcome = await self.verifiers.code(
-            item.completion,
-            item.code,
-            backend,
-            prefilled=item.format.prefilled,
-            limits=self.test_limits,
-        )
-        return {"accuracy": outcome}
+            return {
+                verifier.component: Outcome.error(str(exc), "sandbox_unavailable", retryable=True)
+            }
+        try:
+            outcome = await verifier.func(*args, backend=backend, limits=self.test_limits, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            outcome = _raised(verifier, exc)
+        return {verifier.component: outcome}
+
+    def _verify_group(
+        self,
+        items: Sequence[ScoreItem],
+        outcomes: Sequence[dict[str, Outcome] | ScoreResult],
+        weights: Sequence[dict[str, float]],
+    ) -> None:
+        """Run the group verifiers over one group, adding their outcomes in place."""
+        for verifier in self.registry:
+            if verifier.placement != "group":
+                continue
+            asked = [
+                isinstance(found, dict) and verifier in self.registry.for_item(item, w)
+                for item, found, w in zip(items, outcomes, weights, strict=True)
+            ]
+            if not any(asked):
+                continue
+            known = [found if isinstance(found, dict) else {} for found in outcomes]
+            try:
+                produced = list(verifier.func(items, known, self.settings))
+                if len(produced) != len(items):
+                    raise ValueError(f"{len(produced)} outcomes for {len(items)} items")
+            except Exception as exc:  # noqa: BLE001
+                produced = [_raised(verifier, exc)] * len(items)
+            for found, wanted, outcome in zip(outcomes, asked, produced, strict=True):
+                if wanted and outcome is not None and isinstance(found, dict):
+                    found[verifier.component] = verifier.checked(outcome)
+
+
+def _run_inline(verifier: Verifier, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Outcome:
+    try:
+        return verifier.checked(verifier.func(*args, **kwargs))
+    except Exception as exc:  # noqa: BLE001
+        return _raised(verifier, exc)
+
+
+def _raised(verifier: Verifier, exc: Exception) -> Outcome:
+    return Outcome.error(
+        f"{verifier.name} verifier raised {type(exc).__name__}: {str(exc)[:300]}",
+        "verifier_exception",
+        retryable=False,
+    )

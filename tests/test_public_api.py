@@ -24,7 +24,16 @@ PUBLIC = {
         "score",
     },
     "reward_server.protocols": {"FLAT_KEYS", "flatten"},
-    "reward_server.verifiers": {"Outcome", "VerifierSet", "default_verifiers", "warm_up"},
+    "reward_server.verifiers": {
+        "ENTRY_POINT_GROUP",
+        "Outcome",
+        "Registry",
+        "RegistryError",
+        "Verifier",
+        "build_registry",
+        "default_verifiers",
+        "warm_up",
+    },
     "reward_server.verifiers.math": {"check_math", "warm_up"},
     "reward_server.verifiers.language": {"check_language", "supported_languages"},
     "reward_server.verifiers.code": {

@@ -1,47 +1,43 @@
-"""The verifiers and the set the scorer uses.
+"""The verifiers, and the registry the scorer runs them from.
 
-A :class:`VerifierSet` names the functions the scorer calls, so an application (or a
-test) can swap one, e.g. a math verifier that hangs to prove the deadlines.  CPU-bound
-ones (``language``, ``math``) run inside worker processes and must be importable
-top-level functions; ``format`` runs in-process; ``code`` is a coroutine that drives the
-sandbox.
+A verifier checks one aspect of one completion and answers with an :class:`Outcome`.
+The scorer knows none of them by name: each is a :class:`Verifier` in a :class:`Registry`
+that declares what it reads, where it runs and its range (:mod:`.registry`).  The
+built-in ones (:mod:`.builtin`): ``math`` (:mod:`.math`), ``code`` (:mod:`.code`),
+``format`` (:mod:`.format`), ``language`` (:mod:`.language`); third-party ones arrive as
+entry points in the ``reward_server.verifiers`` group.  :mod:`.completion` is what they
+share: a completion cut into its reasoning and its answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .outcome import Outcome
+from .registry import ENTRY_POINT_GROUP, Registry, RegistryError, Verifier, load_plugins
 
-CpuVerifier = Callable[..., Outcome]
-CodeVerifier = Callable[..., Awaitable[Outcome]]
-
-
-@dataclass(frozen=True)
-class VerifierSet:
-    format: CpuVerifier
-    language: CpuVerifier
-    math: CpuVerifier
-    code: CodeVerifier
+if TYPE_CHECKING:
+    from reward_server.config import Settings
 
 
-def default_verifiers(**overrides: Any) -> VerifierSet:
-    """The production verifiers, with any of them replaced by ``overrides``."""
-    from .code import check_code
-    from .format import check_format
-    from .language import check_language
-    from .math import check_math
+def default_verifiers(**funcs: Any) -> Registry:
+    """The built-in verifiers, with the function of any of them replaced by name
+    (``default_verifiers(math=hangs)``: tests prove the deadlines this way)."""
+    from .builtin import builtin_verifiers
 
-    chosen: dict[str, Any] = {
-        "format": check_format,
-        "language": check_language,
-        "math": check_math,
-        "code": check_code,
-    }
-    chosen.update(overrides)
-    return VerifierSet(**chosen)
+    registry = Registry(builtin_verifiers())
+    for name, func in funcs.items():
+        registry = registry.replace(name, func=func)
+    return registry
+
+
+def build_registry(settings: Settings) -> Registry:
+    """The built-in verifiers, then the installed plugins (unless ``REWARD_PLUGINS=false``)."""
+    registry = default_verifiers()
+    if settings.plugins:
+        for verifier in load_plugins():
+            registry.add(verifier)
+    return registry
 
 
 def warm_up() -> None:
@@ -58,4 +54,13 @@ def warm_up() -> None:
     warm_math()  # imports sympy and the LaTeX parser: plain numbers never touch them
 
 
-__all__ = ["Outcome", "VerifierSet", "default_verifiers", "warm_up"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Outcome",
+    "Registry",
+    "RegistryError",
+    "Verifier",
+    "build_registry",
+    "default_verifiers",
+    "warm_up",
+]

@@ -17,13 +17,13 @@ import uvicorn
 
 from reward_server.app import create_app
 from reward_server.config import Settings
-from reward_server.verifiers import VerifierSet
+from reward_server.verifiers import Registry
 
 
 @contextmanager
 def live_server(
     settings: Settings | None = None,
-    verifiers: VerifierSet | None = None,
+    registry: Registry | None = None,
     ready_timeout: float = 60.0,
 ) -> Iterator[str]:
     """Yield the base URL of a running server; stop it on exit."""
@@ -32,7 +32,7 @@ def live_server(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, verifiers), log_level="warning", lifespan="on")
+    config = uvicorn.Config(create_app(settings, registry), log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
