@@ -22,7 +22,8 @@ _FIRST_WORD_STOPS = frozenset(".,?!'\"")
 
 def number_sentences(text: str, args: Mapping[str, Any]) -> bool:
     """Punkt sentences ``less than`` / ``at least`` ``num_sentences``."""
-    return compare(count_sentences(text), args["relation"], args["num_sentences"])
+    threshold = args["num_sentences"]
+    return compare(count_sentences(text, enough=threshold), args["relation"], threshold)
 
 
 def number_words(text: str, args: Mapping[str, Any]) -> bool:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .keywords import compare
-from .nlp import detect_language, word_tokens
+from .nlp import count_capital_words, detect_language
 
 _RESPONSE_SEPARATOR = "******"
 
@@ -42,8 +42,11 @@ def english_lowercase(text: str, args: Mapping[str, Any]) -> bool:
 
 def capital_word_frequency(text: str, args: Mapping[str, Any]) -> bool:
     """NLTK word tokens that are all capitals: ``less than`` / ``at least`` ``capital_frequency``."""
-    found = sum(1 for token in word_tokens(text) if token.isupper())
-    return compare(found, args["capital_relation"], args["capital_frequency"])
+    threshold = args["capital_frequency"]
+    found = count_capital_words(
+        text, enough=threshold
+    )  # past the threshold, both answers are known
+    return compare(found, args["capital_relation"], threshold)
 
 
 def no_comma(text: str, args: Mapping[str, Any]) -> bool:
