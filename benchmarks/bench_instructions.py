@@ -134,6 +134,7 @@ def _clear_caches() -> None:
         langid._word_grams,
         keyword_checks.keyword_pattern,
         markup._pattern,
+        markup._marker_pattern,
     ):
         cached.cache_clear()
 
