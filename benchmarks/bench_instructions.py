@@ -137,6 +137,7 @@ def _clear_caches() -> None:
         markup._marker_pattern,
     ):
         cached.cache_clear()
+    nlp._sentence_tokenizer().text_contains_sentbreak.cache_clear()
 
 
 def _time_pair(

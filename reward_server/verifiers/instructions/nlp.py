@@ -53,7 +53,14 @@ def _sentence_tokenizer() -> Any:
     params.collocations = set(english.COLLOCATIONS)
     params.sent_starters = set(english.SENT_STARTERS)
     params.ortho_context = defaultdict(int, english.ORTHO_CONTEXT)
-    return PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params)
+    # Punkt decides each candidate break from a short context ("word. Next") with no state
+    # but the model: the same context gets the same decision, so remember it (IFEval's
+    # loose variants repeat nearly every context of the answer).
+    tokenizer.text_contains_sentbreak = lru_cache(maxsize=1 << 14)(
+        tokenizer.text_contains_sentbreak
+    )
+    return tokenizer
 
 
 @lru_cache(maxsize=1)
