@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..outcome import Outcome
 from ..completion import split_think
+from ..outcome import Outcome
 from .labels import Constraint, LabelError, parse_constraints
 
 
