@@ -1,4 +1,4 @@
-"""The ``reward-server`` command: serve | score | sandbox | verifiers."""
+"""The ``reward-server`` command: serve | score | report | filter | sandbox | verifiers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from .eval.cli import filter_command, report_command
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -104,6 +106,10 @@ def verifiers() -> None:
     from .verifiers.language import supported_languages
 
     typer.echo(json.dumps({"presets": PRESETS, "languages": supported_languages()}, indent=2))
+
+
+app.command("report")(report_command)
+app.command("filter")(filter_command)
 
 
 @sandbox_app.command("build")

@@ -284,6 +284,22 @@ def _column_kind(values: list[Any]) -> str:
     return "json"
 
 
+#: Column kinds a writer accepts; ``messages`` is a chat (a list of role/content pairs).
+KINDS = ("string", "bool", "int64", "float64", "json", "messages")
+
+
+def _arrow_type(kind: str) -> Any:
+    import pyarrow as pa
+
+    if kind not in KINDS:
+        raise RecordsError(f"unknown column kind {kind!r}; one of {', '.join(KINDS)}")
+    if kind == "json":
+        return pa.string()
+    if kind == "messages":
+        return pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
+    return getattr(pa, kind)()
+
+
 class ParquetWriter(RecordWriter):
     """Parquet with the schema of the first row group; object columns as JSON text.
 
@@ -314,10 +330,7 @@ class ParquetWriter(RecordWriter):
         names.update(dict.fromkeys(self._hint))
         for name in names:
             self._kinds[name] = self._hint.get(name) or _column_kind([r.get(name) for r in records])
-        fields = [
-            pa.field(name, pa.string() if kind == "json" else getattr(pa, kind)())
-            for name, kind in self._kinds.items()
-        ]
+        fields = [pa.field(name, _arrow_type(kind)) for name, kind in self._kinds.items()]
         json_columns = [n for n, k in self._kinds.items() if k == "json"]
         self._schema = pa.schema(fields, metadata={JSON_COLUMNS_KEY: json.dumps(json_columns)})
         self._writer = pq.ParquetWriter(self._path, self._schema)
