@@ -37,13 +37,16 @@ def answers_equal(answer: str, representative: str) -> bool:
     return outcome.status == "ok" and outcome.score == 1.0
 
 
-def cluster_answers(answers: Sequence[str]) -> list[int]:
+Equal = Callable[[str, str], bool]
+
+
+def cluster_answers(answers: Sequence[str], equal: Equal = answers_equal) -> list[int]:
     """For each answer (most frequent first), the index of its cluster's first answer."""
     labels: list[int] = []
     representatives: list[int] = []
     for i, answer in enumerate(answers):
         for r in representatives:
-            if answers_equal(answer, answers[r]):
+            if equal(answer, answers[r]):
                 labels.append(r)
                 break
         else:
@@ -52,9 +55,9 @@ def cluster_answers(answers: Sequence[str]) -> list[int]:
     return labels
 
 
-def cluster_many(jobs: Sequence[Sequence[str]]) -> list[list[int]]:
+def cluster_many(jobs: Sequence[Sequence[str]], equal: Equal = answers_equal) -> list[list[int]]:
     """:func:`cluster_answers` for several prompts: one worker task."""
-    return [cluster_answers(answers) for answers in jobs]
+    return [cluster_answers(answers, equal) for answers in jobs]
 
 
 def worst_pairs(count: int) -> int:
@@ -77,7 +80,11 @@ class ClusterStats:
 
 
 class Clusterer:
-    """Clusters the answers of many prompts in worker processes under hard deadlines."""
+    """Clusters the answers of many prompts in worker processes under hard deadlines.
+
+    ``equal`` must be a module-level function (workers import it by name); tests pass
+    one that misbehaves on purpose.
+    """
 
     def __init__(
         self,
@@ -85,6 +92,7 @@ class Clusterer:
         deadline_s: float,
         memory_mb: int = 2048,
         progress: Callable[[int], Any] | None = None,
+        equal: Equal = answers_equal,
     ) -> None:
         from ..verifiers.math import warm_up
 
@@ -97,6 +105,7 @@ class Clusterer:
         )
         self._deadline = deadline_s
         self._progress = progress
+        self._equal = equal
         self._slots: asyncio.Semaphore | None = None
         self.stats = ClusterStats()
 
@@ -125,7 +134,7 @@ class Clusterer:
             self.stats.tasks += 1
             try:
                 result = await self._pool.run(
-                    cluster_many, list(batch.values()), deadline_s=deadline
+                    cluster_many, list(batch.values()), self._equal, deadline_s=deadline
                 )
             except (WorkerTimeout, WorkerCrashed) as exc:
                 failure: Exception | None = exc
@@ -161,7 +170,7 @@ class Clusterer:
             for r in representatives:
                 self.stats.tasks += 1
                 try:
-                    same = await self._pool.run(answers_equal, answer, answers[r])
+                    same = await self._pool.run(self._equal, answer, answers[r])
                 except WorkerTimeout:
                     self.stats.timeouts += 1
                     same = False
