@@ -297,7 +297,7 @@ def _arrow_type(kind: str) -> Any:
         return pa.string()
     if kind == "messages":
         return pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
-    return getattr(pa, kind)()
+    return {"string": pa.string(), "bool": pa.bool_(), "int64": pa.int64()}.get(kind, pa.float64())
 
 
 class ParquetWriter(RecordWriter):
