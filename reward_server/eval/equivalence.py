@@ -19,6 +19,7 @@ import asyncio
 import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from typing import Any
 
 from ..workers import PRELOAD, WorkerCrashed, WorkerPool, WorkerTimeout
@@ -55,9 +56,15 @@ def cluster_answers(answers: Sequence[str], equal: Equal = answers_equal) -> lis
     return labels
 
 
+@lru_cache(maxsize=1 << 16)
+def _remembered(equal: Equal, answer: str, representative: str) -> bool:
+    return equal(answer, representative)
+
+
 def cluster_many(jobs: Sequence[Sequence[str]], equal: Equal = answers_equal) -> list[list[int]]:
-    """:func:`cluster_answers` for several prompts: one worker task."""
-    return [cluster_answers(answers, equal) for answers in jobs]
+    """:func:`cluster_answers` for several prompts: one worker task.  A worker remembers
+    the comparisons it made (small answers such as ``2`` and ``3`` recur across prompts)."""
+    return [cluster_answers(answers, partial(_remembered, equal)) for answers in jobs]
 
 
 def worst_pairs(count: int) -> int:

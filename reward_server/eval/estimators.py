@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
+from functools import lru_cache
 
 
 def pass_at_k(n: int, c: int, k: int) -> float:
@@ -73,26 +73,41 @@ def maj_at_k(clusters: Sequence[Cluster], n: int, k: int) -> float:
         raise ValueError(f"need 1 <= k <= n and at most n voters, got n={n}, k={k}")
     if k == n:
         return majority_of_all(clusters)
-    favourable = Fraction(0)
+    sizes = [cl.size for cl in clusters]
+    total = 0.0
     for i, mine in enumerate(clusters):
-        if not mine.correct:
-            continue
-        others = [cl.size for j, cl in enumerate(clusters) if j != i]
-        abstain = n - voters
-        for x in range(1, min(mine.size, k) + 1):
-            favourable += math.comb(mine.size, x) * _others_below(others, abstain, x, k - x)
-    return float(favourable / math.comb(n, k))
+        if mine.correct:
+            others = tuple(sorted(sizes[:i] + sizes[i + 1 :]))
+            total += win_probability(mine.size, others, n - voters, k)
+    return total
 
 
-def _others_below(others: Sequence[int], abstain: int, x: int, rest: int) -> Fraction:
+@lru_cache(maxsize=1 << 16)
+def win_probability(mine: int, others: tuple[int, ...], abstain: int, k: int) -> float:
+    """The chance that a cluster of ``mine`` samples wins the vote of a random ``k``-subset,
+    against clusters of sizes ``others`` (sorted) and ``abstain`` non-voters.
+
+    Groups of one size of GRPO sample tend to repeat the same cluster sizes, so the
+    answers are cached by these numbers alone.
+    """
+    n = mine + sum(others) + abstain
+    scale = math.lcm(*range(1, len(others) + 2))
+    favourable = 0
+    for x in range(1, min(mine, k) + 1):
+        favourable += math.comb(mine, x) * _others_below(others, abstain, x, k - x, scale)
+    return favourable / (scale * math.comb(n, k))
+
+
+def _others_below(others: Sequence[int], abstain: int, x: int, rest: int, scale: int) -> int:
     """Ways to draw ``rest`` samples from the other clusters and the non-voters so that no
-    other cluster gets more than ``x`` votes, each way weighted 1/(1 + clusters tied at x).
+    other cluster gets more than ``x`` votes, each way weighted 1/(1 + clusters tied at x)
+    (times ``scale``, a multiple of every 1 + t, so the sum stays an exact integer).
     """
     if rest == 0:
-        return Fraction(1)
+        return scale
     if not others or max(others) < x:
         # No other cluster can reach x votes: every draw counts in full.
-        return Fraction(math.comb(sum(others) + abstain, rest))
+        return scale * math.comb(sum(others) + abstain, rest)
     # ways[d][t]: draws of d samples from the clusters seen so far, each within x votes,
     # t of them at exactly x.
     ways: list[list[int]] = [[1]]
@@ -100,19 +115,18 @@ def _others_below(others: Sequence[int], abstain: int, x: int, rest: int) -> Fra
         top = min(size, x)
         ties = len(ways[0]) + (1 if size >= x else 0)
         grown = [[0] * ties for _ in range(min(rest, len(ways) - 1 + top) + 1)]
+        choose = [math.comb(size, y) for y in range(top + 1)]
         for d, row in enumerate(ways):
+            reach = min(top, rest - d)
             for t, w in enumerate(row):
                 if w == 0:
                     continue
-                for y in range(0, min(top, rest - d) + 1):
-                    grown[d + y][t + (y == x)] += w * math.comb(size, y)
+                for y in range(reach + 1):
+                    grown[d + y][t + (y == x)] += w * choose[y]
         ways = grown
-    total = Fraction(0)
+    total = 0
     for d, row in enumerate(ways):
         free = math.comb(abstain, rest - d)
-        if free == 0:
-            continue
-        for t, w in enumerate(row):
-            if w:
-                total += Fraction(w * free, 1 + t)
+        if free:
+            total += free * sum(w * (scale // (1 + t)) for t, w in enumerate(row) if w)
     return total

@@ -10,6 +10,7 @@ HTML) is drawn from this object, so they cannot disagree with it.
 from __future__ import annotations
 
 import asyncio
+import math
 import sys
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from ..records import ColumnMap, InvalidRecord, count_records, read_records
 from .collect import Collection, PromptGroup, Tally, collect
 from .equivalence import Clusterer
 from .estimators import Cluster, maj_at_k, mean_and_stderr, pass_at_k
-from .samples import SampleOptions
+from .samples import SampleOptions, canonical_number
 
 #: The dataset name of records without one, in ``datasets``.
 NO_DATASET = "(none)"
@@ -42,12 +43,25 @@ class ReportOptions:
 
 @dataclass(frozen=True)
 class GroupResult:
-    """One prompt group's graded samples, correct ones, and answer clusters."""
+    """One prompt group's graded and correct samples, and its pass@k and maj@k per k."""
 
     dataset: str | None
     graded: int
     correct: int
-    clusters: tuple[Cluster, ...]
+    pass_k: dict[int, float]
+    maj_k: dict[int, float]
+
+    @classmethod
+    def of(cls, group: PromptGroup, clusters: Sequence[Cluster], ks: Sequence[int]) -> GroupResult:
+        n, c = group.graded, group.correct
+        usable = [k for k in ks if k <= n]
+        return cls(
+            dataset=group.dataset,
+            graded=n,
+            correct=c,
+            pass_k={k: pass_at_k(n, c, k) for k in usable},
+            maj_k={k: maj_at_k(clusters, n, k) for k in usable},
+        )
 
 
 def default_ks(largest: int) -> tuple[int, ...]:
@@ -65,19 +79,43 @@ def _is_correct(tally: list[int]) -> bool:
     return tally[1] * 2 > tally[0]
 
 
-def clustering_jobs(
-    groups: dict[tuple[str | None, bytes], PromptGroup],
-) -> dict[Hashable, list[str]]:
-    """The prompts whose wrong answers need comparing: two or more distinct comparable ones.
+@dataclass
+class Jobs:
+    """What to compare: per prompt, its distinct wrong answers (``answers``, most frequent
+    first) and the answers already merged into one of them without a comparison."""
+
+    answers: dict[Hashable, list[str]] = field(default_factory=dict)
+    alias: dict[Hashable, dict[str, str]] = field(default_factory=dict)
+
+
+def clustering_jobs(groups: dict[tuple[str | None, bytes], PromptGroup]) -> Jobs:
+    """The prompts whose wrong answers need comparing.
 
     Correct answers need no comparison: each equals the gold, so they form one cluster.
+    Plain decimals equal as numbers (``7``, ``7.0``) are merged here, exactly; the rest go
+    to the verifier when a prompt has two or more.
     """
-    jobs: dict[Hashable, list[str]] = {}
+    jobs = Jobs()
     for key, group in groups.items():
         wrong = [(a, t) for a, t in group.answers.items() if t[3] and not _is_correct(t)]
-        if len(wrong) > 1:
-            wrong.sort(key=lambda item: (-item[1][0], item[1][2]))
-            jobs[key] = [a for a, _ in wrong]
+        if len(wrong) < 2:
+            continue
+        merged: dict[str, list[Any]] = {}  # canonical form -> [samples, first, answer]
+        alias: dict[str, str] = {}
+        for answer, tally in wrong:
+            canon = canonical_number(answer) or answer
+            entry = merged.get(canon)
+            if entry is None:
+                merged[canon] = [tally[0], tally[2], answer]
+            else:
+                alias[answer] = entry[2]
+                entry[0] += tally[0]
+                entry[1] = min(entry[1], tally[2])
+        if alias:
+            jobs.alias[key] = alias
+        if len(merged) > 1:
+            ordered = sorted(merged.values(), key=lambda e: (-e[0], e[1]))
+            jobs.answers[key] = [e[2] for e in ordered]
     return jobs
 
 
@@ -87,15 +125,17 @@ def group_clusters(
     answers: Sequence[str] = (),
     *,
     merge: bool = True,
+    alias: dict[str, str] | None = None,
 ) -> tuple[Cluster, ...]:
     """The answer clusters of one group.
 
     With ``merge``, correct answers form one cluster and wrong ones are joined as
-    ``labels`` (from :func:`~.equivalence.cluster_answers` over ``answers``) say; without
-    it every distinct answer string is a cluster of its own (a vote on strings).
+    ``alias`` and ``labels`` (from :func:`~.equivalence.cluster_answers` over
+    ``answers``) say; without it every distinct answer string is a cluster of its own.
     """
     if not merge:
         return tuple(Cluster(t[0], t[2], _is_correct(t)) for t in group.answers.values())
+    alias = alias or {}
     right_size, right_first = 0, None
     by_label: dict[str | int, list[int]] = {}
     label_of = dict(zip(answers, labels)) if labels is not None else {}
@@ -104,7 +144,8 @@ def group_clusters(
             right_size += tally[0]
             right_first = tally[2] if right_first is None else min(right_first, tally[2])
             continue
-        label: str | int = label_of.get(answer, answer)
+        representative = alias.get(answer, answer)
+        label: str | int = label_of.get(representative, representative)
         current = by_label.get(label)
         if current is None:
             by_label[label] = [tally[0], tally[2]]
@@ -137,8 +178,8 @@ def summarise(
         for k in ks:
             if short[str(k)]:
                 continue
-            pass_k[str(k)] = sum(pass_at_k(g.graded, g.correct, k) for g in graded) / len(graded)
-            maj_k[str(k)] = sum(maj_at_k(g.clusters, g.graded, k) for g in graded) / len(graded)
+            pass_k[str(k)] = math.fsum(g.pass_k[k] for g in graded) / len(graded)
+            maj_k[str(k)] = math.fsum(g.maj_k[k] for g in graded) / len(graded)
     avg, stderr = mean_and_stderr([g.correct / g.graded for g in graded])
     return {
         "prompts": prompts,
@@ -201,9 +242,9 @@ def report_records(
     bar = _progress_bar(total, "reading", options.progress)
     with bar:
         found = collect(_with_bar(records, bar), options.samples, options.columns)
-    results, cluster_stats = _cluster(found, options)
-    largest = max((g.graded for g in results.values()), default=1)
+    largest = max((g.graded for g in found.groups.values()), default=1)
     ks = tuple(sorted(set(options.ks))) if options.ks else default_ks(max(largest, 1))
+    results, cluster_stats = _score_groups(found, options, ks)
     overall_tally = Tally()
     for tally in found.datasets.values():
         overall_tally.merge(tally)
@@ -233,20 +274,21 @@ def report_records(
     }
 
 
-def _cluster(
-    found: Collection, options: ReportOptions
+def _score_groups(
+    found: Collection, options: ReportOptions, ks: Sequence[int]
 ) -> tuple[dict[Hashable, GroupResult], dict[str, Any]]:
-    jobs = clustering_jobs(found.groups) if options.cluster else {}
+    """Cluster the answers where needed, then each group's pass@k and maj@k."""
+    jobs = clustering_jobs(found.groups) if options.cluster else Jobs()
     labels: dict[Hashable, list[int]] = {}
     stats: dict[str, Any] = {
         "enabled": options.cluster,
         "method": "math verifier" if options.cluster else "exact strings",
     }
-    if jobs:
+    if jobs.answers:
         from ..config import Settings
 
         settings = Settings()
-        bar = _progress_bar(len(jobs), "clustering", options.progress, "prompt")
+        bar = _progress_bar(len(jobs.answers), "clustering", options.progress, "prompt")
         with bar:
             clusterer = Clusterer(
                 options.workers or settings.workers,
@@ -254,19 +296,20 @@ def _cluster(
                 memory_mb=options.worker_memory_mb or settings.worker_memory_mb,
                 progress=bar.update,
             )
-            labels = asyncio.run(clusterer.cluster(jobs))
+            labels = asyncio.run(clusterer.cluster(jobs.answers))
         stats.update(clusterer.stats.as_dict())
+    stats["merged_as_numbers"] = sum(len(a) for a in jobs.alias.values())
     results: dict[Hashable, GroupResult] = {}
-    for key, group in found.groups.items():
-        results[key] = GroupResult(
-            dataset=group.dataset,
-            graded=group.graded,
-            correct=group.correct,
-            clusters=group_clusters(
-                group, labels.get(key), jobs.get(key, ()), merge=options.cluster
-            ),
+    for key in list(found.groups):
+        group = found.groups.pop(key)  # the answers are not needed any more
+        clusters = group_clusters(
+            group,
+            labels.get(key),
+            jobs.answers.get(key, ()),
+            merge=options.cluster,
+            alias=jobs.alias.get(key),
         )
-    found.groups.clear()
+        results[key] = GroupResult.of(group, clusters, ks)
     return results, stats
 
 

@@ -25,6 +25,7 @@ DATASET_COLUMNS = ("dataset", "data_source")
 #: ``q17-3``, ``q17_3``, ``q17:3``, ``q17#3``, ``q17/3``, ``q17.3`` -> ``q17``.
 _SAMPLE_SUFFIX = re.compile(r"^(.+?)[-_:#/.]\d+$")
 _SPACE = re.compile(r"\s+")
+_DECIMAL = re.compile(r"([-+]?)(\d{1,100})(?:\.(\d{1,100}))?")
 #: Code-task reasons that mean the model gave no program (it abstains from a vote).
 _NO_PROGRAM = {"unfinished_think", "no_code_block"}
 
@@ -94,11 +95,26 @@ def dataset_name(record: Mapping[str, Any], dataset_key: str | None) -> str | No
 
 
 def normalise_answer(text: str) -> str:
-    """Whitespace collapsed and outer ``$`` removed: a cheap first merge of equal strings."""
+    """Whitespace collapsed and outer ``$`` removed: answers that differ in nothing else
+    are one answer even in a vote on strings."""
     text = _SPACE.sub(" ", text).strip()
     while len(text) > 1 and text.startswith("$") and text.endswith("$"):
         text = text[1:-1].strip()
     return text
+
+
+def canonical_number(text: str) -> str | None:
+    """A plain decimal number written one way (``7.0``, ``07`` -> ``7``; ``2.50`` ->
+    ``2.5``), else None.  Two such numbers are equal exactly when their canonical forms
+    are, which is the math verifier's own rule for them, so they need no comparison."""
+    match = _DECIMAL.fullmatch(text)
+    if match is None:
+        return None
+    sign, whole, frac = match.groups()
+    whole = whole.lstrip("0") or "0"
+    frac = (frac or "").rstrip("0")
+    number = whole + ("." + frac if frac else "")
+    return "-" + number if sign == "-" and number != "0" else number
 
 
 def _math_answer(details: Mapping[str, Any]) -> tuple[str | None, bool]:

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from reward_server.eval.equivalence import Clusterer, answers_equal, cluster_answers
+from reward_server.eval.samples import canonical_number, normalise_answer
 from tests.eval.faults import hang_or_crash_on_marker
 
 
@@ -47,3 +48,30 @@ def test_a_hanging_comparison_costs_its_deadline_not_the_run() -> None:
     assert clusterer.stats.timeouts >= 2 and clusterer.stats.crashes >= 1
     assert clusterer.stats.merged == 3
     assert elapsed < 60  # a few deadlines plus worker start-up, never the hang itself
+
+
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("7.0", "7"),
+        ("007", "7"),
+        ("+3", "3"),
+        ("-0.0", "0"),
+        ("-12.300", "-12.3"),
+        ("0.50", "0.5"),
+        ("1,250", None),  # a comma group is left to the verifier (a list or a number)
+        ("1e5", None),
+        ("\\frac{1}{2}", None),
+    ],
+)
+def test_numbers_merged_without_a_comparison_are_equal_for_the_verifier(
+    text: str, key: str | None
+) -> None:
+    assert canonical_number(text) == key
+    if key is not None:
+        assert answers_equal(text, key) and answers_equal(key, text)
+
+
+def test_normalise_answer() -> None:
+    assert normalise_answer("  $ \\frac{1}{2} $ ") == "\\frac{1}{2}"
+    assert normalise_answer("x  +\n 1") == "x + 1"
