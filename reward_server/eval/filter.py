@@ -92,6 +92,11 @@ def chain_of_thought(completion: str) -> str:
     return completion[start:close]
 
 
+def has_code_block(text: str) -> bool:
+    """A fence (```` ``` ```` or ``~~~``) at the start of a line."""
+    return ("```" in text or "~~~" in text) and _FENCE.search(text) is not None
+
+
 def longest_paragraph(text: str) -> int:
     return max((len(p.strip()) for p in _PARAGRAPH_BREAK.split(text)), default=0)
 
@@ -133,12 +138,10 @@ def failures(record: Mapping[str, Any], criteria: FilterCriteria) -> list[str]:
         failed.append("no_response")
     elif criteria.no_code_blocks or criteria.max_paragraph_chars is not None:
         cot = chain_of_thought(completion)
-        if criteria.no_code_blocks and _FENCE.search(cot):
+        if criteria.no_code_blocks and has_code_block(cot):
             failed.append("code_block")
-        if (
-            criteria.max_paragraph_chars is not None
-            and longest_paragraph(cot) > criteria.max_paragraph_chars
-        ):
+        limit = criteria.max_paragraph_chars
+        if limit is not None and len(cot) > limit and longest_paragraph(cot) > limit:
             failed.append("long_paragraph")
     return failed
 
@@ -168,6 +171,17 @@ def sft_record(record: Mapping[str, Any], style: str) -> dict[str, Any]:
     return out
 
 
+def _pair_digest(prompt: Any, completion: str) -> bytes:
+    text = prompt if isinstance(prompt, str) else json.dumps(prompt, sort_keys=True)
+    head = text.encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(digest_size=16)
+    # The prompt's length and kind first, so no prompt/completion split can collide.
+    digest.update(len(head).to_bytes(8, "little") + (b"s" if isinstance(prompt, str) else b"j"))
+    digest.update(head)
+    digest.update(completion.encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
 def filter_records(
     records: Iterable[dict[str, Any] | InvalidRecord],
     criteria: FilterCriteria,
@@ -186,9 +200,7 @@ def filter_records(
         record = columns.view(raw) if columns else raw
         failed = failures(record, criteria)
         if not failed and criteria.dedupe:
-            pair = json.dumps([record["prompt"], record["completion"]], sort_keys=True)
-            digest = hashlib.blake2b(pair.encode("utf-8", "surrogatepass"), digest_size=16)
-            key = digest.digest()
+            key = _pair_digest(record["prompt"], record["completion"])
             if key in seen:
                 failed.append("duplicate")
             else:

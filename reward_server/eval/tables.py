@@ -50,6 +50,7 @@ def summary_table(report: dict[str, Any]) -> Table:
     headers += [f"pass@{k}" for k in ks] + [f"maj@{k}" for k in ks]
     headers += ["format", "language", "not ok"]
     rows, notes = [], []
+    hint = "" if report["meta"]["failed_as_wrong"] else " (timeouts/errors left out)"
     for name, s in sections(report):
         row = [
             name,
@@ -67,7 +68,7 @@ def summary_table(report: dict[str, Any]) -> Table:
             if short:
                 notes.append(
                     f"{name}: pass@{k} and maj@{k} not reported, "
-                    f"{short} prompts have fewer than {k} graded samples"
+                    f"{short} prompts have fewer than {k} graded samples{hint}"
                 )
     return Table("Summary", headers, rows, notes)
 
@@ -138,9 +139,11 @@ def meta_lines(report: dict[str, Any]) -> list[str]:
         f"timeouts/errors count as wrong: {'yes' if meta['failed_as_wrong'] else 'no'}",
         f"maj@k answers clustered by: {clustering.get('method', 'exact strings')}",
     ]
-    if clustering.get("prompts"):
+    if clustering.get("enabled"):
         lines[-1] += (
-            f" ({clustering['prompts']:,} prompts compared, {clustering['merged']:,} answers "
-            f"merged, {clustering['timeouts']:,} deadlines hit)"
+            f" ({clustering.get('merged_as_numbers', 0):,} answers merged as equal numbers; "
+            f"{clustering.get('prompts', 0):,} prompts compared, "
+            f"{clustering.get('merged', 0):,} answers merged, "
+            f"{clustering.get('timeouts', 0):,} deadlines hit)"
         )
     return lines
