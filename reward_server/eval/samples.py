@@ -120,7 +120,9 @@ def canonical_number(text: str) -> str | None:
 def _math_answer(details: Mapping[str, Any]) -> tuple[str | None, bool]:
     extracted = details.get("extracted")
     if isinstance(extracted, str) and extracted.strip():
-        return normalise_answer(extracted), True
+        # The verifier cuts long answers in its details (and marks the cut with "…"):
+        # a cut answer votes as its text and is never compared.
+        return normalise_answer(extracted), not extracted.endswith("…")
     if isinstance(extracted, list) and extracted:
         # Several different boxes: a hedge; it votes as itself and is never compared.
         parts = sorted({normalise_answer(str(p)) for p in extracted})

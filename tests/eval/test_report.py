@@ -26,6 +26,7 @@ from reward_server.eval import (
     to_markdown,
 )
 from reward_server.eval.collect import collect
+from reward_server.eval.report import clustering_jobs
 from reward_server.records import ColumnMap, open_writer
 from tests.eval.scored import code_record, failed_record, math_record
 
@@ -414,3 +415,19 @@ def test_cli_report_writes_every_format(
     assert "Summary" in proc.stdout and all(f.stat().st_size > 0 for f in files)
     written = json.loads(files[0].read_text())
     assert check_tables(written, markdown_tables(files[1].read_text()), transposed=False) > 60
+
+
+def test_cut_and_hedged_answers_vote_but_are_never_compared() -> None:
+    long = "x" * 200 + "…"
+    rows = [math_record(f"q-{j}", long, False) for j in range(2)]
+    rows += [math_record("q-2", "y" * 200 + "…", False), math_record("q-3", "1", True)]
+    hedge = math_record("q-4", None, False)
+    hedge["details"]["accuracy"]["extracted"] = ["3", "4"]
+    rows.append(hedge)
+    found = collect(rows, SampleOptions())
+    (group,) = found.groups.values()
+    assert group.answers[long][:2] == [2, 0] and group.answers[long][3] == 0
+    assert group.answers["hedge: 3 | 4"][3] == 0
+    assert clustering_jobs(found.groups).answers == {}  # nothing left to compare
+    r = report_records(rows, ReportOptions(ks=(5,)))
+    assert r["overall"]["maj@k"]["5"] == 0.0  # the cut answer has the most votes
