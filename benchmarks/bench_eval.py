@@ -198,7 +198,14 @@ def child(step: str, args: list[str]) -> dict[str, object]:
                     batch = []
             writer.write(batch)
     seconds = time.perf_counter() - start
-    return {"step": step, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb(), **extra}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "step": step,
+        "seconds": round(seconds, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": peak_rss_mb(),
+        **extra,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -268,32 +275,38 @@ def main() -> None:
         measure("to_parquet", str(big), str(parquet))
     report_pq = measure("report", str(parquet), "cluster", w)
 
-    def ratio(a: dict[str, object], b: dict[str, object], key: str) -> float:
-        return float(a[key]) / float(b[key])  # type: ignore[arg-type]
+    def num(result: dict[str, object], key: str) -> float:
+        return float(result[key])  # type: ignore[arg-type]
+
+    def times(result: dict[str, object]) -> str:
+        return (
+            f"{num(result, 'seconds'):.1f} s wall ({num(result, 'seconds') / num(parse, 'seconds'):.2f}"
+            f" x parse-only), {num(result, 'cpu_s'):.1f} s CPU in the main process "
+            f"({num(result, 'cpu_s') / num(parse, 'cpu_s'):.2f} x parse-only)"
+        )
 
     # The interpreter's own share (the parse-only step's peak) is not multiplied.
-    base = float(parse["peak_rss_mb"])  # type: ignore[arg-type]
-    naive_full = base + (float(naive["peak_rss_mb"]) - base) * 10  # type: ignore[arg-type]
-    print()
+    base = num(parse, "peak_rss_mb")
+    naive_full = base + (num(naive, "peak_rss_mb") - base) * 10
     lines = f"{ns.lines:,} lines"
-    print(f"report, {lines}: {report['seconds']} s, peak RSS {report['peak_rss_mb']} MB")
-    print(f"  time / parse-only:     {ratio(report, parse, 'seconds'):.2f}")
-    print(f"  of which clustering:   {float(report['seconds']) - float(strings['seconds']):.1f} s")  # type: ignore[arg-type]
+    print()
     print(
-        f"  RSS 1M / RSS {ns.lines // 4:,} lines (same prompts): "
-        f"{ratio(report, report_q, 'peak_rss_mb'):.2f}"
+        f"parse-only baseline, {lines}: {num(parse, 'seconds'):.1f} s wall, {num(parse, 'cpu_s'):.1f} s CPU"
+    )
+    print(f"report, {lines}: {times(report)}; peak RSS {num(report, 'peak_rss_mb'):.0f} MB")
+    print(f"  votes on strings (--no-cluster): {times(strings)}")
+    print(
+        f"  peak RSS / same prompts with a quarter of the lines: "
+        f"{num(report, 'peak_rss_mb') / num(report_q, 'peak_rss_mb'):.2f} (a load-all report: 4)"
     )
     print(
-        f"  RSS / load-all baseline (its {ns.lines // 10:,}-line RSS x 10 = {naive_full:,.0f} MB): "
-        f"{float(report['peak_rss_mb']) / naive_full:.3f}"  # type: ignore[arg-type]
+        f"  peak RSS / load-all baseline ({ns.lines // 10:,} lines measured, "
+        f"x10 = {naive_full:,.0f} MB): {num(report, 'peak_rss_mb') / naive_full:.3f}"
     )
     print(
-        f"report, Parquet input:   {report_pq['seconds']} s, peak RSS {report_pq['peak_rss_mb']} MB"
+        f"report, Parquet input: {times(report_pq)}; peak RSS {num(report_pq, 'peak_rss_mb'):.0f} MB"
     )
-    print(
-        f"filter, {lines}: {filtered['seconds']} s, peak RSS {filtered['peak_rss_mb']} MB; "
-        f"time / parse-only {ratio(filtered, parse, 'seconds'):.2f}"
-    )
+    print(f"filter, {lines}: {times(filtered)}; peak RSS {num(filtered, 'peak_rss_mb'):.0f} MB")
     if ns.keep is None:
         shutil.rmtree(work, ignore_errors=True)
 

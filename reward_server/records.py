@@ -159,7 +159,9 @@ def _parquet_rows(
 ) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(path)
+    # A buffered stream without pre-buffering: Arrow then holds a few MB, not whole row
+    # groups (measured: 5 MB instead of 36-68 MB of Arrow memory, ~60 MB less RSS).
+    pf = pq.ParquetFile(path, pre_buffer=False, buffer_size=1 << 20)
     meta = pf.schema_arrow.metadata or {}
     json_columns = set(json.loads(meta.get(JSON_COLUMNS_KEY, b"[]")))
     names = set(pf.schema_arrow.names)

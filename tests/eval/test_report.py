@@ -26,7 +26,7 @@ from reward_server.eval import (
     to_markdown,
 )
 from reward_server.eval.collect import collect
-from reward_server.eval.report import clustering_jobs
+from reward_server.eval.votes import clustering_jobs
 from reward_server.records import ColumnMap, open_writer
 from tests.eval.scored import code_record, failed_record, math_record
 
