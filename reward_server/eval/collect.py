@@ -4,7 +4,7 @@ Nothing here keeps a record.  A prompt group keeps its sample and correct counts
 each distinct answer, how many samples gave it, how many of those were correct and where
 the first one was; a dataset keeps counters and fixed-width histograms.  Memory therefore
 grows with the number of prompts (and their distinct answers), not with the number of
-samples: a million samples of one prompt cost what one sample does.
+samples: a million samples of one prompt cost what its distinct answers do.
 """
 
 from __future__ import annotations
@@ -124,17 +124,15 @@ class PromptGroup:
     """The graded samples of one prompt: counts, and per distinct answer
     ``[samples, correct samples, position of the first, comparable (0/1)]``."""
 
-    __slots__ = ("answers", "correct", "dataset", "graded", "samples")
+    __slots__ = ("answers", "correct", "dataset", "graded")
 
     def __init__(self, dataset: str | None) -> None:
         self.dataset = dataset
-        self.samples = 0
         self.graded = 0
         self.correct = 0
         self.answers: dict[str, list[int]] = {}
 
     def add(self, s: Sample) -> None:
-        self.samples += 1
         if not s.graded:
             return
         position = self.graded

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,13 +49,24 @@ def test_parquet_in_parquet_out_with_a_column_map(tmp_path: Path) -> None:
 
 
 def test_jsonl_and_parquet_outputs_hold_the_same_records(tmp_path: Path) -> None:
+    """The API writes JSONL, the command Parquet, from the same renamed columns."""
     src = tmp_path / "in.jsonl"
     rows = _rows(12)
     src.write_text("".join(json.dumps(r) + "\n" for r in rows) + "not json\n")
     columns = ColumnMap.parse(["completion=response", "answer=solution"])
     a, b = tmp_path / "a.jsonl", tmp_path / "b.parquet"
     asyncio.run(score_file(src, a, SETTINGS, progress=False, columns=columns))
-    asyncio.run(score_file(src, b, SETTINGS, progress=False, columns=columns))
+    cli = [sys.executable, "-m", "reward_server.cli", "score", str(src), "-o", str(b)]
+    cli += ["--map", "completion=response", "--map", "answer=solution", "--workers", "1"]
+    proc = subprocess.run(
+        cli,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "REWARD_SANDBOX__ENABLED": "false"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "12 ok, 1 not ok" in proc.stderr
 
     # Parquet has one schema, so a column a record lacks reads back as None.
     def present(path: Path) -> list[dict]:
