@@ -187,11 +187,13 @@ def child(step: str, args: list[str]) -> dict[str, object]:
         summary = filter_file(Path(args[0]), Path(args[1]), criteria)
         extra["kept"] = summary.kept
     elif step == "to_parquet":
-        from reward_server.records import open_writer, read_records
+        from reward_server.records import InvalidRecord, open_writer, read_records
 
         with open_writer(Path(args[1])) as writer:
-            batch = []
+            batch: list[dict[str, object]] = []
             for record in read_records(Path(args[0])):
+                if isinstance(record, InvalidRecord):
+                    continue
                 batch.append(record)
                 if len(batch) == 8192:
                     writer.write(batch)
