@@ -32,8 +32,8 @@ from .records import (
     read_records,
 )
 from .runtime import open_runtime
-from .schemas import ScoreItem, ScoreResult
-from .scoring import Scorer
+from .schemas import ScoreItem, ScoreResult, validation_message
+from .scoring import Scorer, error_result
 from .verifiers import Registry
 
 RESULT_FIELDS = ("reward", "status", "scores", "details", "error")
@@ -73,13 +73,7 @@ def completed_lines(path: Path) -> int:
 
 
 def _error_fields(message: str, error_type: str = "invalid_line") -> dict[str, Any]:
-    return {
-        "reward": None,
-        "status": "error",
-        "scores": {"accuracy": None, "format": None, "language": None},
-        "details": {},
-        "error": {"type": error_type, "message": message, "retryable": False},
-    }
+    return error_result(None, error_type, message).model_dump(include=set(RESULT_FIELDS))
 
 
 def validate(obj: dict[str, Any], columns: ColumnMap | None = None) -> ScoreItem | str:
@@ -87,9 +81,7 @@ def validate(obj: dict[str, Any], columns: ColumnMap | None = None) -> ScoreItem
     try:
         return ScoreItem.model_validate(columns.view(obj) if columns else obj)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{loc}: {first.get('msg')}" if loc else str(first.get("msg"))
+        return validation_message(exc)
 
 
 def parse_line(line: str) -> tuple[dict[str, Any], ScoreItem | None, str | None]:

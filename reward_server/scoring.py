@@ -89,22 +89,27 @@ class Scorer:
         self.default_weights = {**registry.default_weights(), **settings.weights.model_dump()}
         self.test_limits = limits_from_settings(settings.sandbox) if sandbox is not None else None
 
+    def item_problem(self, item: ScoreItem) -> str | None:
+        """Why no verifier can score ``item`` as asked (an unknown task or component)."""
+        tasks = self.registry.tasks()
+        if item.task not in tasks:
+            return f"unknown task {item.task!r}; known: {', '.join(tasks)}"
+        components = set(self.registry.components())
+        named = set(item.weights.model_dump(exclude_none=True)) if item.weights else set()
+        unknown = named - components
+        if unknown:
+            return (
+                f"no verifier scores {', '.join(sorted(unknown))}; "
+                f"components: {', '.join(sorted(components))}"
+            )
+        return None
+
     def check_items(self, items: Sequence[ScoreItem], preset: str | None = None) -> None:
         """Raise :class:`UnknownComponent` (a 422) for a task or weight nobody provides."""
-        tasks = self.registry.tasks()
-        components = set(self.registry.components())
         for i, item in enumerate(items):
-            if item.task not in tasks:
-                raise UnknownComponent(
-                    f"item {i}: unknown task {item.task!r}; known: {', '.join(tasks)}"
-                )
-            named = set(item.weights.model_dump(exclude_none=True)) if item.weights else set()
-            unknown = named - components
-            if unknown:
-                raise UnknownComponent(
-                    f"item {i}: no verifier scores {', '.join(sorted(unknown))}; "
-                    f"components: {', '.join(sorted(components))}"
-                )
+            problem = self.item_problem(item)
+            if problem:
+                raise UnknownComponent(f"item {i}: {problem}")
 
     async def score(
         self, items: Sequence[ScoreItem], preset: str | None = None
@@ -170,6 +175,9 @@ class Scorer:
         self, item: ScoreItem, weights: dict[str, float]
     ) -> dict[str, Outcome] | ScoreResult:
         s = self.settings
+        problem = self.item_problem(item)
+        if problem:  # the routes refuse these first (422); a file's line fails alone
+            return error_result(item.id, "invalid_item", problem)
         if len(item.completion) > s.max_completion_chars:
             return error_result(
                 item.id,

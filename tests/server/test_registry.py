@@ -116,3 +116,14 @@ def test_a_bad_declaration_is_refused_at_once() -> None:
         Verifier("x", "x", "gpu", lambda: None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="score range"):
         Verifier("x", "x", "inline", lambda: None, score_range=(1.0, float("nan")))
+
+
+def test_an_unknown_task_fails_its_own_item_where_no_route_refuses_it(engine: Engine) -> None:
+    scorer = engine._started().scorer  # the batch engine calls the scorer without the 422 check
+    items = [
+        ScoreItem.model_validate(i)
+        for i in ({"completion": "x", "task": "poetry"}, {"completion": GOOD})
+    ]
+    bad, good = engine._run(scorer.score(items))
+    assert bad.status == "error" and bad.error.type == "invalid_item" and bad.reward is None
+    assert good.status == "ok"
