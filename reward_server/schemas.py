@@ -38,7 +38,7 @@ class CodeSpec(_Model):
     tests: list[CodeTest] = Field(default_factory=list)
     test_code: str | None = Field(None, description="Assert-style tests (HumanEval/MBPP).")
     entry_point: str | None = Field(None, description="Function passed to check() in test_code.")
-    time_limit_s: float = Field(2.0, gt=0, le=60)
+    time_limit_s: float = Field(2.0, gt=0, le=60, allow_inf_nan=False)
     memory_limit_mb: int = Field(256, ge=16, le=8192)
     checker: Checker = Field(
         "tokens", description="How stdout is compared with the expected output."
@@ -119,6 +119,15 @@ class ScoreRequest(_Model):
     items: list[ScoreItem]
     group_size: int | None = Field(None, ge=1)
     preset: str | None = Field(None, description="Default preset for items that name none.")
+    deadline_s: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description=(
+            "Seconds the client will wait (or the X-Request-Timeout header): items not "
+            "verified by then come back as `timeout` (retryable) and their work is stopped."
+        ),
+    )
 
 
 class Scores(_Model):
@@ -162,7 +171,7 @@ class RunRequest(_Model):
     source: str
     language: str = "python"
     stdin: str = ""
-    time_limit_s: float = Field(2.0, gt=0, le=60)
+    time_limit_s: float = Field(2.0, gt=0, le=60, allow_inf_nan=False)
     memory_limit_mb: int = Field(256, ge=16, le=8192)
 
 
