@@ -93,6 +93,32 @@ def run_plan_timed(plan: Sequence[Step]) -> tuple[dict[str, Outcome], dict[str, 
     return out, timings
 
 
+async def _bridge(future: concurrent.futures.Future[Any]) -> Any:
+    """Await a pool future.  Unlike ``asyncio.wrap_future``, cancelling the waiter leaves
+    ``future`` alone, so the caller can see whether it was running before cancelling it."""
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[Any] = loop.create_future()
+
+    def transfer(done: concurrent.futures.Future[Any]) -> None:
+        if waiter.done():
+            return
+        if done.cancelled():
+            waiter.cancel()
+        elif (exc := done.exception()) is not None:
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(done.result())
+
+    def on_done(done: concurrent.futures.Future[Any]) -> None:
+        try:
+            loop.call_soon_threadsafe(transfer, done)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    future.add_done_callback(on_done)
+    return await waiter
+
+
 class WorkerPool:
     """A pool of verifier processes; ``run`` awaits one task under a hard deadline."""
 
@@ -149,7 +175,7 @@ class WorkerPool:
         deadline = deadline_s or self.deadline_s
         future = self._pool.schedule(func, args=args, timeout=deadline)
         try:
-            return await asyncio.wrap_future(future)
+            return await _bridge(future)
         except concurrent.futures.TimeoutError as exc:
             self.timeouts += 1
             log.warning(
