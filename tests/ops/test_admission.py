@@ -14,9 +14,8 @@ def test_bound_counts_items_in_flight_and_refuses_past_it():
     with adm.admit(6):
         with adm.admit(4):
             assert adm.pending == 10
-            with pytest.raises(Overloaded) as info:
-                with adm.admit(1):
-                    pass
+            with pytest.raises(Overloaded) as info, adm.admit(1):
+                pass
             with adm.admit(0):  # nothing to do is always admitted
                 pass
         assert adm.pending == 6
@@ -29,9 +28,8 @@ def test_bound_counts_items_in_flight_and_refuses_past_it():
 
 def test_a_request_larger_than_the_bound_is_413_not_429():
     adm = Admission(8)
-    with pytest.raises(PayloadTooLarge):
-        with adm.admit(9):
-            pass
+    with pytest.raises(PayloadTooLarge), adm.admit(9):
+        pass
     with adm.admit(8):  # alone, the largest admissible request fits
         assert adm.pending == 8
 

@@ -44,8 +44,7 @@ def test_round_robin_over_three_lanes():
         order: list[str] = []
         gate = asyncio.Event()
         tasks = [
-            asyncio.create_task(_run(queue, lanes[name], name, order, gate))
-            for name in "aaaabbbcc"
+            asyncio.create_task(_run(queue, lanes[name], name, order, gate)) for name in "aaaabbbcc"
         ]
         await asyncio.sleep(0)
         gate.set()

@@ -27,8 +27,12 @@ GOOD = "<think>ok</think> 42"
 def items(n: int, nap: float = 0.0, tag: str = "x") -> list[dict]:
     marker = f" NAP={nap}" if nap else ""
     return [
-        {"id": f"{tag}{i}", "completion": f"<think>ok</think>{marker} 42", "task": "math",
-         "answer": "42"}
+        {
+            "id": f"{tag}{i}",
+            "completion": f"<think>ok</think>{marker} 42",
+            "task": "math",
+            "answer": "42",
+        }
         for i in range(n)
     ]
 
