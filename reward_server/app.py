@@ -30,7 +30,7 @@ from .health import router as health_router
 from .logs import AccessLogMiddleware
 from .metrics import Metrics
 from .middleware import AuthMiddleware, BodyLimitMiddleware, RequestIdMiddleware
-from .routes import BODY_MODELS
+from .routes import BODY_MODELS, run_router
 from .routes import router as api_router
 from .runtime import open_runtime
 from .verifiers import Registry
@@ -75,6 +75,8 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     if settings.metrics_port is None:
         app.include_router(metrics_router)
     app.include_router(api_router)
+    if settings.sandbox.enabled:
+        app.include_router(run_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(LifecycleMiddleware, lifecycle=lifecycle)
     app.add_middleware(AuthMiddleware, api_key=settings.api_key)
@@ -98,6 +100,10 @@ def _openapi_document(app: FastAPI, settings: Settings) -> dict[str, Any]:
         summary=app.summary,
         routes=app.routes,
     )
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            for param in operation.get("parameters", []):
+                _drop_null(param)
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     for model in BODY_MODELS:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -111,6 +117,16 @@ def _openapi_document(app: FastAPI, settings: Settings) -> dict[str, Any]:
                 for operation in operations.values():
                     operation["security"] = [{"bearer": []}]
     return doc
+
+
+def _drop_null(param: dict[str, Any]) -> None:
+    """An optional header is absent, never the text "null": say so in its schema."""
+    schema = param.get("schema", {})
+    kinds = schema.get("anyOf")
+    if param.get("in") == "header" and kinds and not param.get("required"):
+        rest = [k for k in kinds if k.get("type") != "null"]
+        if len(rest) == 1:
+            param["schema"] = {**{k: v for k, v in schema.items() if k != "anyOf"}, **rest[0]}
 
 
 def _serve_metrics(settings: Settings, metrics: Metrics) -> Any:

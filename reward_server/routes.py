@@ -63,6 +63,8 @@ def _runtime(request: Request) -> Runtime:
 
 
 router = APIRouter(prefix="/v1", responses=problem_responses(401, 500, 503))
+#: ``/v1/run``, only on a server with a code sandbox (elsewhere the route does not exist).
+run_router = APIRouter(prefix="/v1", responses=problem_responses(401, 500, 503))
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 DeadlineHeader = Annotated[
     float | None,
@@ -256,7 +258,7 @@ async def verifiers(runtime: RuntimeDep) -> dict[str, Any]:
     }
 
 
-@router.post(
+@run_router.post(
     "/run",
     response_model=RunResponse,
     tags=["sandbox"],
