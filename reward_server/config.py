@@ -8,12 +8,13 @@ nothing reads the environment at import time.
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .schemas import Weight
+#: A weight from the environment (text, so not strict), finite and bounded like the wire's.
+Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 
 
 def _default_workers() -> int:

@@ -57,15 +57,25 @@ def test_lone_surrogates_are_the_item_s_problem_not_the_group_s(url):
 
 
 def test_lone_surrogates_elsewhere_are_a_422(url):
-    for path, body in [
-        ("/v1/score", {"items": [item(0)], "preset": "r1\ud800"}),
-        ("/v1/run", {"source": "print(1)\ud800"}),
-        ("/v1/run", {"source": "print(1)", "stdin": "\udfff"}),
-    ]:
-        r = post_raw(url, path, json.dumps(body))
-        assert r.status_code == 422, (path, r.text)
-        assert r.json()["error"]["type"] == "validation_error"
-        assert "surrogate" in r.json()["error"]["message"]
+    r = post_raw(url, "/v1/score", json.dumps({"items": [item(0)], "preset": "r1\ud800"}))
+    assert r.status_code == 422, r.text
+    assert "surrogate" in r.json()["error"]["message"]
+    assert post_raw(url, "/v1/run", "{}").status_code == 404  # no sandbox, no route
+
+
+def test_v1_run_bad_text_is_422_and_a_sandbox_that_is_down_a_503():
+    # Code scoring on, but the engine cannot be reached: no Docker needed for this test.
+    settings = Settings(
+        workers=1, sandbox={"docker_url": "tcp://127.0.0.1:9", "start_timeout_s": 5}
+    )
+    with live_server(settings) as url:
+        for body in ({"source": "print(1)\ud800"}, {"source": "print(1)", "stdin": "\udfff"}):
+            r = post_raw(url, "/v1/run", json.dumps(body))
+            assert r.status_code == 422, r.text
+            assert "surrogate" in r.json()["error"]["message"]
+        r = post_raw(url, "/v1/run", json.dumps({"source": "print(1)"}))
+        assert r.status_code == 503, r.text
+        assert r.json()["error"]["retryable"] is True and "retry-after" in r.headers
 
 
 @pytest.mark.parametrize(

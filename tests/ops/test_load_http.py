@@ -12,6 +12,7 @@ import threading
 import time
 
 import httpx
+import psutil
 import pytest
 
 from reward_server.config import Settings
@@ -145,20 +146,29 @@ def test_items_past_the_deadline_are_timeout_retryable_and_their_work_stops():
         assert header.json()["results"][0]["status"] == "timeout"
 
 
-def test_work_of_a_client_that_went_away_is_stopped():
+def test_work_of_a_client_that_went_away_is_stopped(tmp_path):
+    pidfile = tmp_path / "worker.pid"
+    body = items(6, 30)
+    body[0]["completion"] += f" PIDFILE={pidfile}"
     with running_server(settings(workers=1), registry()) as live:
+        scorer = live.runtime.scorer
 
         async def abandon() -> None:
-            async with httpx.AsyncClient(timeout=1.0) as client:
-                with pytest.raises(httpx.ReadTimeout):
-                    await client.post(f"{live.url}/v1/score", json={"items": items(6, 30)})
+            async with httpx.AsyncClient(timeout=120) as client:
+                post = asyncio.create_task(client.post(f"{live.url}/v1/score", json={"items": body}))
+                while not pidfile.exists() or not pidfile.read_text():
+                    await asyncio.sleep(0.02)  # the first item runs in its worker
+                post.cancel()  # the trainer gives up: the connection closes
+                with pytest.raises(asyncio.CancelledError):
+                    await post
 
         asyncio.run(abandon())
-        scorer = live.runtime.scorer
+        worker = int(pidfile.read_text())
         wait_for(lambda: scorer.items_running == 0 and scorer.items_waiting == 0, 30)
         assert live.runtime.admission.pending == 0
         assert metric(live.url, 'reward_cancelled_items_total{reason="client_gone"}') == 6
         assert metric(live.url, 'reward_worker_restarts_total{reason="cancelled"}') == 1
+        wait_for(lambda: not psutil.pid_exists(worker), 30)  # killed, not left napping
         # The pool is free at once for the next client, not in 6 x 30 s.
         r = httpx.post(f"{live.url}/v1/score", json={"items": items(1)}, timeout=60)
         assert r.json()["results"][0]["status"] == "ok"
