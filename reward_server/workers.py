@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ctypes
 import logging
 import multiprocessing
+import os
 import resource
+import signal
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -48,8 +52,28 @@ class WorkerCrashed(Exception):
     """The worker process died while running the task (segfault, OOM kill, os._exit)."""
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent (the forkserver) dies.
+
+    The forkserver exits when the server does, even on kill -9; without this a worker busy
+    with a hung verifier would outlive them both."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        pass
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
-    """Runs in each new worker: cap its memory, then warm the verifiers' caches."""
+    """Runs in each new worker: tie it to its parent, cap its memory, warm the caches."""
+    _die_with_parent()
     limit = memory_mb * 1024 * 1024
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
