@@ -155,7 +155,9 @@ def test_work_of_a_client_that_went_away_is_stopped(tmp_path):
 
         async def abandon() -> None:
             async with httpx.AsyncClient(timeout=120) as client:
-                post = asyncio.create_task(client.post(f"{live.url}/v1/score", json={"items": body}))
+                post = asyncio.create_task(
+                    client.post(f"{live.url}/v1/score", json={"items": body})
+                )
                 while not pidfile.exists() or not pidfile.read_text():
                     await asyncio.sleep(0.02)  # the first item runs in its worker
                 post.cancel()  # the trainer gives up: the connection closes
