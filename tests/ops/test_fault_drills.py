@@ -36,3 +36,17 @@ def test_twice_the_capacity():
 @pytest.mark.docker
 def test_kill_one_sandbox_container_mid_job():
     _check(drills.container_kill(duration_s=8))
+
+
+@pytest.mark.docker
+def test_sigterm_removes_the_sandbox_containers_and_exits_0():
+    import uuid
+
+    owner = f"drill-{uuid.uuid4().hex[:8]}"
+    server = drills._code_server(owner, pool=2).start()
+    try:
+        assert len(drills._owned_containers(owner)) == 2
+        assert server.terminate(timeout=120) == 0
+        assert drills._owned_containers(owner) == []
+    finally:
+        server.stop()
