@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,24 +32,19 @@ def serve(
     host: str | None = typer.Option(None, help="Bind address (REWARD_HOST, default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Port (REWARD_PORT, default 8000)."),
     workers: int | None = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
-    log_level: str = typer.Option("info"),
+    log_level: str | None = typer.Option(None, help="REWARD_LOG_LEVEL (default info)."),
+    log_format: str | None = typer.Option(None, help="text or json (REWARD_LOG_FORMAT)."),
 ) -> None:
-    """Run the HTTP service with uvicorn."""
-    import uvicorn
-
+    """Run the HTTP service with uvicorn; SIGTERM drains it, then it exits 0."""
     from .app import create_app
+    from .logs import configure_logging
+    from .server import serve as run_server
 
-    settings = _settings(host=host, port=port, workers=workers)
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    settings = _settings(
+        host=host, port=port, workers=workers, log_level=log_level, log_format=log_format
     )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=log_level,
-        timeout_graceful_shutdown=10,
-    )
+    configure_logging(settings.log_format, settings.log_level)
+    run_server(create_app(settings), settings)
 
 
 @app.command()

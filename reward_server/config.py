@@ -8,12 +8,13 @@ nothing reads the environment at import time.
 from __future__ import annotations
 
 import os
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .schemas import Weight
+#: A weight from the environment (text, so not strict), finite and bounded like the wire's.
+Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 
 
 def _default_workers() -> int:
@@ -126,7 +127,7 @@ class Settings(BaseSettings):
         default_factory=_default_workers, ge=1, description="CPU verifier processes."
     )
     item_deadline_s: float = Field(
-        2.0, gt=0, description="Hard deadline of one item's CPU verification."
+        2.0, gt=0, allow_inf_nan=False, description="Hard deadline of one item's CPU verification."
     )
     worker_memory_mb: int = Field(
         2048, ge=256, description="Address-space cap of a worker process."
@@ -141,8 +142,75 @@ class Settings(BaseSettings):
         True, description="Load verifier plugins (entry points in `reward_server.verifiers`)."
     )
     default_preset: str | None = None
-    openrlhf_failed_reward: float = Field(
-        0.0,
-        description="Reward sent to OpenRLHF (which has no null) for an item we could not score.",
+    openrlhf_failed_reward: float | None = Field(
+        None,
+        ge=-1e6,
+        le=1e6,
+        allow_inf_nan=False,
+        description=(
+            "Opt-in reward sent to OpenRLHF (which has no null) for an item we could not "
+            "score; unset, such a request is answered 503 (retryable) or 422 instead."
+        ),
     )
+
+    # ---- operating under load (docs/operations.md) ----------------------------------------
+    max_pending_items: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "Items in flight and queued together; past it a request gets 429. Default: "
+            "64 per worker and sandbox container, and never under max_items."
+        ),
+    )
+    item_budget_s: float = Field(
+        60.0,
+        gt=0,
+        allow_inf_nan=False,
+        description="Cap on the wall time one item may hold the sandbox (all its tests).",
+    )
+    default_deadline_s: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Deadline of a request that names none (unset: none).",
+    )
+    max_deadline_s: float = Field(
+        3600.0, gt=0, allow_inf_nan=False, description="Largest deadline a request may ask for."
+    )
+    drain_timeout_s: float = Field(
+        30.0,
+        ge=0,
+        allow_inf_nan=False,
+        description="On SIGTERM, how long requests in flight may take to finish.",
+    )
+    header_timeout_s: float = Field(
+        10.0, gt=0, allow_inf_nan=False, description="Time to send a request's headers."
+    )
+    body_timeout_s: float = Field(
+        60.0, gt=0, allow_inf_nan=False, description="Time to send a request's body."
+    )
+    keep_alive_timeout_s: float = Field(
+        5.0, gt=0, allow_inf_nan=False, description="Idle keep-alive connections close after it."
+    )
+    max_connections: int = Field(
+        1000, ge=1, description="Open connections; more are closed at once (503)."
+    )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="json: one JSON object per line."
+    )
+    log_level: str = Field("info", description="debug, info, warning or error.")
+    metrics_port: int | None = Field(
+        None,
+        ge=1,
+        le=65535,
+        description="Serve /metrics on this port (no API key) instead of the main port.",
+    )
+
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+
+    def pending_items_limit(self) -> int:
+        """The admission bound: the setting, or sized from the worker and sandbox pools."""
+        if self.max_pending_items is not None:
+            return max(self.max_pending_items, 1)
+        slots = self.workers + (self.sandbox.pool_size if self.sandbox.enabled else 0)
+        return max(self.max_items, 64 * slots)

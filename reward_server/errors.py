@@ -7,7 +7,8 @@
     │   ├── BadRequest           422: wrong shape, unknown preset, group size mismatch
     │   ├── PayloadTooLarge      413: body or item count over a limit
     │   └── Unauthorized         401: missing or wrong API key
-    └── ServiceUnavailable       503: not ready (workers or sandbox), retry later
+    ├── Overloaded               429: admission bound reached, retry after Retry-After
+    └── ServiceUnavailable       503: not ready, draining or unscorable now; retry later
 
 Per-item faults are *not* exceptions here: they become that item's ``status`` and
 ``error`` (see ``scoring``), so one bad item never fails a batch.  Every error body has
@@ -20,8 +21,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .bodies import SafeJSONResponse as JSONResponse
+
+#: Seconds a client is told to wait before it retries a 503.
+RETRY_AFTER_S = 5
 
 
 class RewardServerError(Exception):
@@ -29,10 +34,18 @@ class RewardServerError(Exception):
     error_type = "internal_error"
     retryable = True
 
-    def __init__(self, message: str, detail: Any = None) -> None:
+    def __init__(self, message: str, detail: Any = None, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.detail = detail
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str] | None:
+        if self.retry_after is not None:
+            return {"Retry-After": str(self.retry_after)}
+        if self.status_code in (429, 503):
+            return {"Retry-After": str(RETRY_AFTER_S)}
+        return None
 
 
 class RequestRejected(RewardServerError):
@@ -56,10 +69,20 @@ class Unauthorized(RequestRejected):
     error_type = "unauthorized"
 
 
+class Overloaded(RewardServerError):
+    status_code = 429
+    error_type = "overloaded"
+    retryable = True
+
+
 class ServiceUnavailable(RewardServerError):
     status_code = 503
     error_type = "unavailable"
     retryable = True
+
+
+class Draining(ServiceUnavailable):
+    error_type = "draining"
 
 
 def error_body(
@@ -80,11 +103,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RewardServerError)
     async def _ours(_: Request, exc: RewardServerError) -> JSONResponse:
-        headers = {"Retry-After": "5"} if exc.status_code == 503 else None
         return JSONResponse(
             error_body(exc.error_type, exc.message, exc.retryable, exc.detail),
             status_code=exc.status_code,
-            headers=headers,
+            headers=exc.headers(),
         )
 
     @app.exception_handler(RequestValidationError)
@@ -117,3 +139,34 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(
             error_body("internal_error", f"{type(exc).__name__}: {exc}", True), status_code=500
         )
+
+
+_DESCRIPTIONS: dict[int, str] = {
+    400: "The HTTP request itself is malformed (e.g. an invalid Content-Length).",
+    401: "Missing or wrong bearer token (only when REWARD_API_KEY is set).",
+    413: "The body, the number of items, or a program is over a limit.",
+    422: "The body is not a valid request: bad JSON, a wrong type, an unknown preset.",
+    429: "The server is at capacity (REWARD_MAX_PENDING_ITEMS): retry after Retry-After.",
+    500: "A bug of ours; the request may be retried.",
+    503: "Not ready, draining for a restart, or unable to score now: retry after Retry-After.",
+}
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before sending the request again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
+def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the error answers a route gives, all a ProblemDetail."""
+    from .schemas import ProblemDetail
+
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        entry: dict[str, Any] = {"model": ProblemDetail, "description": _DESCRIPTIONS[code]}
+        if code in (429, 503):
+            entry["headers"] = _RETRY_AFTER
+        out[code] = entry
+    return out

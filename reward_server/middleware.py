@@ -1,24 +1,34 @@
-"""ASGI middleware: a hard cap on request bodies, and a request id on every answer.
+"""ASGI middleware: authentication before the body, a hard cap on request bodies, work
+stopped when its client goes away, and a request id on every answer.
 
 The body cap is enforced while reading, so a client that lies in (or omits)
-Content-Length still cannot make the server buffer more than the limit.
+Content-Length still cannot make the server buffer more than the limit; and the API key
+is checked on the headers alone, so a client without it cannot make the server read a
+body at all.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
 import json
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .bodies import scrub_any
 from .errors import error_body
+
+#: Paths that need the API key when one is set (health probes and docs stay open).
+PROTECTED_PREFIXES: tuple[str, ...] = ("/v1/", "/metrics")
 
 
 async def _send_json(
     send: Send, status: int, body: dict[str, Any], headers: tuple[tuple[bytes, bytes], ...] = ()
 ) -> None:
-    payload = json.dumps(body).encode()
+    payload = json.dumps(scrub_any(body)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -77,16 +87,86 @@ class BodyLimitMiddleware:
             chunks.append(body)
             if not message.get("more_body", False):
                 break
-        replayed = False
+        await _run_while_connected(self.app, scope, b"".join(chunks), receive, send)
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
-            return await receive()
 
-        await self.app(scope, replay, send)
+async def _run_while_connected(
+    app: ASGIApp, scope: Scope, body: bytes, receive: Receive, send: Send
+) -> None:
+    """Run ``app`` on the read ``body``; cancel it if the client disconnects first.
+
+    A trainer that timed out or died no longer waits for its answer; its items' work is
+    stopped (queued items leave the queue, running ones have their worker killed) instead
+    of keeping the pools busy for nobody."""
+    gone = asyncio.Event()
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        gone.set()
+
+    started = False
+
+    async def tracked_send(message: Message) -> None:
+        nonlocal started
+        if message["type"] == "http.response.start":
+            started = True
+        await send(message)
+
+    handler = asyncio.ensure_future(_call(app(scope, replay, tracked_send)))
+    watcher = asyncio.ensure_future(watch())
+    try:
+        await asyncio.wait({handler, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not handler.done() and gone.is_set() and not started:
+            scope.setdefault("state", {})["client_gone"] = True
+            handler.cancel()
+        await asyncio.gather(handler, return_exceptions=True)
+        if not handler.cancelled() and handler.exception() is not None:
+            raise handler.exception()  # type: ignore[misc]
+    finally:
+        for task in (handler, watcher):
+            task.cancel()
+        await asyncio.gather(handler, watcher, return_exceptions=True)
+
+
+async def _call(awaitable: Awaitable[None]) -> None:
+    await awaitable
+
+
+class AuthMiddleware:
+    """401 on a protected path without the bearer token, before any of the body is read."""
+
+    def __init__(self, app: ASGIApp, api_key: str | None) -> None:
+        self.app = app
+        self.expected = f"Bearer {api_key}".encode() if api_key else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            self.expected is None
+            or scope["type"] != "http"
+            or not scope["path"].startswith(PROTECTED_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope.get("headers", ()) if k == b"authorization"), b"")
+        if hmac.compare_digest(given, self.expected):
+            await self.app(scope, receive, send)
+            return
+        await _send_json(
+            send,
+            401,
+            error_body("unauthorized", "missing or wrong bearer token", False),
+            ((b"www-authenticate", b"Bearer"), (b"connection", b"close")),
+        )
 
 
 class RequestIdMiddleware:

@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from .admission import Admission
 from .config import Settings
+from .metrics import Metrics
 from .sandbox_service import SandboxService
 from .scoring import Scorer
 from .verifiers import Registry, build_registry, warm_up
@@ -37,6 +39,8 @@ class Runtime:
     pool: WorkerPool
     sandbox: SandboxService | None
     scorer: Scorer
+    admission: Admission
+    metrics: Metrics
 
 
 @asynccontextmanager
@@ -45,10 +49,12 @@ async def open_runtime(
     registry: Registry | None = None,
     *,
     start_sandbox: bool = True,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[Runtime]:
     """Start the worker pool (and, in the background, the sandbox); stop both on exit.
 
     With ``start_sandbox=False`` the sandbox starts on the first code item instead.
+    ``metrics`` (the app's) are fed by the scorer and read the pools when scraped.
     """
     registry = registry or build_registry(settings)
     pool = WorkerPool(
@@ -63,8 +69,13 @@ async def open_runtime(
     sandbox = SandboxService(settings.sandbox) if settings.sandbox.enabled else None
     if sandbox is not None and start_sandbox:
         sandbox.start()
+    metrics = metrics or Metrics()
+    admission = Admission(settings.pending_items_limit())
+    scorer = Scorer(settings, pool, registry, sandbox, metrics)
+    runtime = Runtime(settings, pool, sandbox, scorer, admission, metrics)
+    metrics.watch(runtime, admission)
     try:
-        yield Runtime(settings, pool, sandbox, Scorer(settings, pool, registry, sandbox))
+        yield runtime
     finally:
         try:
             if sandbox is not None:

@@ -104,6 +104,11 @@ class SandboxService:
         assert self._backend is not None
         return self._backend.ready()
 
+    @property
+    def backend(self) -> SandboxBackend | None:
+        """The backend once made (started or not), for metrics; None before."""
+        return self._backend
+
     def languages(self) -> list[str] | None:
         """Languages the running image carries (None until the pool has started)."""
         if self._backend is None or self._task is None or not self._task.done():

@@ -9,12 +9,38 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 #: The built-in tasks; a verifier plugin may add its own (``GET /v1/verifiers`` lists them).
 BUILTIN_TASKS: tuple[str, ...] = ("math", "code", "none")
 #: A weight: finite and bounded, so no weighted sum can overflow into a non-number.
-Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
+#: Numbers and booleans of requests are strict (no ``"1.5"`` or ``true`` for a number):
+#: what the published schema says is what is accepted.
+Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False, strict=True)]
+#: An item id: echoed as a string; trainers often send integers.
+ItemId = Annotated[
+    str | None,
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "integer"},
+                {"type": "number"},
+                {"type": "null"},
+            ],
+            "description": "Echoed back as a string.",
+        },
+        mode="validation",
+    ),
+]
 Status = Literal["ok", "invalid", "timeout", "error"]
 Checker = Literal["tokens", "exact", "lines", "case_insensitive", "float"]
 
@@ -38,13 +64,15 @@ class CodeSpec(_Model):
     tests: list[CodeTest] = Field(default_factory=list)
     test_code: str | None = Field(None, description="Assert-style tests (HumanEval/MBPP).")
     entry_point: str | None = Field(None, description="Function passed to check() in test_code.")
-    time_limit_s: float = Field(2.0, gt=0, le=60)
-    memory_limit_mb: int = Field(256, ge=16, le=8192)
+    time_limit_s: float = Field(2.0, gt=0, le=60, allow_inf_nan=False, strict=True)
+    memory_limit_mb: int = Field(256, ge=16, le=8192, strict=True)
     checker: Checker = Field(
         "tokens", description="How stdout is compared with the expected output."
     )
-    float_tolerance: float = Field(1e-6, ge=0, le=1, allow_inf_nan=False)
-    all_or_nothing: bool = Field(False, description="Score 1 only when every test passes.")
+    float_tolerance: float = Field(1e-6, ge=0, le=1, allow_inf_nan=False, strict=True)
+    all_or_nothing: bool = Field(
+        False, strict=True, description="Score 1 only when every test passes."
+    )
 
     @model_validator(mode="after")
     def _has_tests(self) -> CodeSpec:
@@ -54,9 +82,11 @@ class CodeSpec(_Model):
 
 
 class FormatOptions(_Model):
-    prefilled: bool = Field(False, description="The chat template already emitted <think>.")
+    prefilled: bool = Field(
+        False, strict=True, description="The chat template already emitted <think>."
+    )
     answer_tags: bool = Field(
-        False, description="The answer must be one <answer>...</answer> block."
+        False, strict=True, description="The answer must be one <answer>...</answer> block."
     )
 
 
@@ -111,7 +141,7 @@ class ScoreItem(_Model):
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    id: str | None = None
+    id: ItemId = None
     completion: str
     prompt: str | None = None
     task: str = Field(
@@ -156,8 +186,18 @@ class ScoreItem(_Model):
 
 class ScoreRequest(_Model):
     items: list[ScoreItem]
-    group_size: int | None = Field(None, ge=1)
+    group_size: int | None = Field(None, ge=1, strict=True)
     preset: str | None = Field(None, description="Default preset for items that name none.")
+    deadline_s: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        strict=True,
+        description=(
+            "Seconds the client will wait (or the X-Request-Timeout header): items not "
+            "verified by then come back as `timeout` (retryable) and their work is stopped."
+        ),
+    )
 
 
 class Scores(_Model):
@@ -201,8 +241,8 @@ class RunRequest(_Model):
     source: str
     language: str = "python"
     stdin: str = ""
-    time_limit_s: float = Field(2.0, gt=0, le=60)
-    memory_limit_mb: int = Field(256, ge=16, le=8192)
+    time_limit_s: float = Field(2.0, gt=0, le=60, allow_inf_nan=False, strict=True)
+    memory_limit_mb: int = Field(256, ge=16, le=8192, strict=True)
 
 
 class RunResponse(_Model):

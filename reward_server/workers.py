@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ctypes
 import logging
 import multiprocessing
+import os
 import resource
+import signal
+import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -48,8 +52,28 @@ class WorkerCrashed(Exception):
     """The worker process died while running the task (segfault, OOM kill, os._exit)."""
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when its parent (the forkserver) dies.
+
+    The forkserver exits when the server does, even on kill -9; without this a worker busy
+    with a hung verifier would outlive them both."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        pass
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
-    """Runs in each new worker: cap its memory, then warm the verifiers' caches."""
+    """Runs in each new worker: tie it to its parent, cap its memory, warm the caches."""
+    _die_with_parent()
     limit = memory_mb * 1024 * 1024
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -68,8 +92,15 @@ def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
 
 def run_plan(plan: Sequence[Step]) -> dict[str, Outcome]:
     """Run one item's verifiers inside a worker; a raising verifier becomes an error."""
+    return run_plan_timed(plan)[0]
+
+
+def run_plan_timed(plan: Sequence[Step]) -> tuple[dict[str, Outcome], dict[str, float]]:
+    """:func:`run_plan`, and the seconds each verifier took (for the parent's metrics)."""
     out: dict[str, Outcome] = {}
+    timings: dict[str, float] = {}
     for component, func, args, kwargs in plan:
+        began = time.perf_counter()
         try:
             out[component] = func(*args, **kwargs)
         except MemoryError:
@@ -82,7 +113,34 @@ def run_plan(plan: Sequence[Step]) -> dict[str, Outcome]:
                 error_type="verifier_exception",
                 retryable=False,
             )
-    return out
+        timings[component] = time.perf_counter() - began
+    return out, timings
+
+
+async def _bridge(future: concurrent.futures.Future[Any]) -> Any:
+    """Await a pool future.  Unlike ``asyncio.wrap_future``, cancelling the waiter leaves
+    ``future`` alone, so the caller can see whether it was running before cancelling it."""
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[Any] = loop.create_future()
+
+    def transfer(done: concurrent.futures.Future[Any]) -> None:
+        if waiter.done():
+            return
+        if done.cancelled():
+            waiter.cancel()
+        elif (exc := done.exception()) is not None:
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(done.result())
+
+    def on_done(done: concurrent.futures.Future[Any]) -> None:
+        try:
+            loop.call_soon_threadsafe(transfer, done)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    future.add_done_callback(on_done)
+    return await waiter
 
 
 class WorkerPool:
@@ -105,8 +163,10 @@ class WorkerPool:
         self._warmups = tuple(warmups)
         self._pool: ProcessPool | None = None
         self.started_at: float | None = None
+        # Workers killed and replaced, by reason (read by the metrics).
         self.timeouts = 0
         self.crashes = 0
+        self.cancel_kills = 0
 
     def start(self) -> None:
         """Start the forkserver and the workers (idempotent)."""
@@ -136,32 +196,45 @@ class WorkerPool:
         """Run ``func(*args)`` in a worker; raise WorkerTimeout / WorkerCrashed."""
         if self._pool is None:
             raise RuntimeError("WorkerPool.start() was not called")
-        future = self._pool.schedule(func, args=args, timeout=deadline_s or self.deadline_s)
+        deadline = deadline_s or self.deadline_s
+        future = self._pool.schedule(func, args=args, timeout=deadline)
         try:
-            return await asyncio.wrap_future(future)
+            return await _bridge(future)
         except concurrent.futures.TimeoutError as exc:
             self.timeouts += 1
-            raise WorkerTimeout(
-                f"deadline of {deadline_s or self.deadline_s:g} s exceeded"
-            ) from exc
+            log.warning(
+                "verifier worker killed and replaced: task passed its %g s deadline", deadline
+            )
+            raise WorkerTimeout(f"deadline of {deadline:g} s exceeded") from exc
         except ProcessExpired as exc:
             self.crashes += 1
+            log.warning("verifier worker died (exit code %s) and was replaced", exc.exitcode)
             raise WorkerCrashed(f"worker process died (exit code {exc.exitcode})") from exc
         except BrokenProcessPool as exc:
             # Every worker died at once (e.g. the initializer failed); start afresh.
             self.crashes += 1
+            log.warning("verifier worker pool broke (%s); starting a new one", exc)
             self._restart()
             raise WorkerCrashed(f"worker pool broke: {exc}") from exc
         except asyncio.CancelledError:
-            future.cancel()  # pebble kills a running task's worker on cancel
+            # Nobody waits for the answer any more: pebble kills a running task's worker
+            # (and replaces it) so the abandoned work stops at once.
+            if future.running():
+                self.cancel_kills += 1
+            future.cancel()
             raise
 
     async def run_plan(
-        self, plan: Sequence[Step], deadline_s: float | None = None
+        self,
+        plan: Sequence[Step],
+        deadline_s: float | None = None,
+        timings: dict[str, float] | None = None,
     ) -> dict[str, Outcome]:
-        """Run one item's plan; a deadline or crash becomes an outcome per component."""
+        """Run one item's plan; a deadline or crash becomes an outcome per component.
+
+        ``timings``, when given, receives the seconds each verifier took in the worker."""
         try:
-            return await self.run(run_plan, list(plan), deadline_s=deadline_s)
+            outcomes, took = await self.run(run_plan_timed, list(plan), deadline_s=deadline_s)
         except WorkerTimeout as exc:
             return {c: Outcome.timeout(f"{c} verification: {exc}") for c, *_ in plan}
         except WorkerCrashed as exc:
@@ -171,6 +244,9 @@ class WorkerPool:
                 )
                 for c, *_ in plan
             }
+        if timings is not None:
+            timings.update(took)
+        return outcomes
 
     def _restart(self) -> None:
         pool, self._pool = self._pool, None

@@ -1,7 +1,9 @@
 """A real uvicorn server on a free loopback port, run in a background thread.
 
 Tests talk HTTP to it exactly as a trainer would.  Running it in-thread (rather than a
-subprocess) lets a test hand the app a replaced verifier, e.g. one that hangs.
+subprocess) lets a test hand the app a replaced verifier, e.g. one that hangs, and reach
+the app's state (metrics, admission, drain).  It is built by ``reward_server.server``, as
+``reward-server serve`` builds it: same protocol limits, same drain.
 """
 
 from __future__ import annotations
@@ -11,29 +13,43 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import httpx
-import uvicorn
+from fastapi import FastAPI
 
 from reward_server.app import create_app
 from reward_server.config import Settings
+from reward_server.server import DrainingServer, build_server
 from reward_server.verifiers import Registry
 
 
+@dataclass
+class Live:
+    url: str
+    app: FastAPI
+    server: DrainingServer
+    thread: threading.Thread
+
+    @property
+    def runtime(self):
+        return self.app.state.runtime
+
+
 @contextmanager
-def live_server(
+def running_server(
     settings: Settings | None = None,
     registry: Registry | None = None,
     ready_timeout: float = 60.0,
-) -> Iterator[str]:
-    """Yield the base URL of a running server; stop it on exit."""
+) -> Iterator[Live]:
+    """Yield a running server (URL, app, uvicorn server); stop it on exit."""
     settings = settings or Settings(workers=2, sandbox={"enabled": False})
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings, registry), log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    app = create_app(settings, registry)
+    server = build_server(app, settings, log_level="warning")
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
@@ -49,8 +65,19 @@ def live_server(
             raise RuntimeError("server did not start")
         time.sleep(0.05)
     try:
-        yield url
+        yield Live(url, app, server, thread)
     finally:
         server.should_exit = True
         thread.join(timeout=30)
         sock.close()
+
+
+@contextmanager
+def live_server(
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    ready_timeout: float = 60.0,
+) -> Iterator[str]:
+    """Yield the base URL of a running server; stop it on exit."""
+    with running_server(settings, registry, ready_timeout) as live:
+        yield live.url

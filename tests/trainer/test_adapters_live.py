@@ -12,7 +12,7 @@ import pytest
 from reward_server.config import Settings
 from tests.support.live_server import live_server
 from tests.support.scripted_server import closed_port_url
-from trainer_client import RewardClient, ServerReward
+from trainer_client import RequestRejected, RewardClient, ServerReward
 from trainer_client.env import read_env
 from trainer_client.verl import (
     KEYS,
@@ -102,11 +102,12 @@ def test_openrlhf_endpoint_one_many_and_empty(url):
         assert many.scores == [1.0, 0.0, 1.0, 1.0]  # no accuracy: the reward
         empty = client.openrlhf([], [], [])
         assert (empty.rewards, empty.scores) == ([], [])
-        broken = client.openrlhf(
-            [PROMPT + GOOD, PROMPT + GOOD], [PROMPT] * 2, ["4", ["not", "a", "label"]]
-        )
-        assert broken.rewards == [2.0, 0.0] and broken.extra_logs["scored"] == [1.0, 0.0]
-        assert set(broken.extra_logs) == set(one.extra_logs) == set(empty.extra_logs)
+        assert set(many.extra_logs) == set(one.extra_logs) == set(empty.extra_logs)
+        # No fallback reward unless the operator opts in: an unusable sample is a 422.
+        with pytest.raises(RequestRejected, match="REWARD_OPENRLHF_FAILED_REWARD"):
+            client.openrlhf(
+                [PROMPT + GOOD, PROMPT + GOOD], [PROMPT] * 2, ["4", ["not", "a", "label"]]
+            )
 
 
 def load_example():
