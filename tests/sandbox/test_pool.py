@@ -117,7 +117,7 @@ def test_server_killed_by_sigkill_leaves_no_container(sandbox_image, docker_clie
     script = textwrap.dedent(f"""
         import asyncio, sys
         from sandbox.docker import DockerSandbox
-        from sandbox.types import PoolConfig
+        from sandbox.config import PoolConfig
         async def main():
             backend = DockerSandbox(PoolConfig(image={sandbox_image!r}, pool_size=2, owner={owner!r}))
             await backend.start()

@@ -80,9 +80,7 @@ def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
     owner = f"reward-server-soak-{uuid.uuid4().hex[:8]}"
     # A uid range of its own, so other pools on this engine cannot be mistaken for leftovers.
     uid_base = 1_000_000 + random.randrange(1000) * UID_SPAN
-    config = pool_config(
-        image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400, uid_base=uid_base
-    )
+    config = pool_config(image, owner, max_jobs_per_container=400, uid_base=uid_base)
     backend = DockerSandbox(config, client=client)
     volumes_before = len(client.api.volumes().get("Volumes") or [])
     rng = random.Random(1234)
