@@ -23,7 +23,9 @@ _MEMORY_LAYOUTS = (
 )
 
 
-class _MemoryCounters:
+class MemoryCounters:
+    """Where the memory cgroup keeps its usage and statistics, and its limit in bytes."""
+
     __slots__ = ("usage_file", "stat_file", "cache_key", "limit")
 
     def __init__(self, usage_file: str, stat_file: str, cache_key: str, limit: int) -> None:
@@ -40,7 +42,7 @@ class Cgroup:
         self,
         oom_file: str | None,
         cpu_file: str | None,
-        memory: _MemoryCounters | None,
+        memory: MemoryCounters | None,
     ) -> None:
         self.oom_file = oom_file
         self.cpu_file = cpu_file
@@ -115,14 +117,14 @@ def _first_existing(paths: tuple[str, ...]) -> str | None:
     return None
 
 
-def _find_memory() -> _MemoryCounters | None:
+def _find_memory() -> MemoryCounters | None:
     """The memory counters of a cgroup that has a limit (no limit: nothing to guard)."""
     for base, usage, limit, cache_key in _MEMORY_LAYOUTS:
         try:
             with open(os.path.join(base, limit)) as f:
                 text = f.read().strip()
             if text != "max" and int(text) < 2**50 and os.path.exists(os.path.join(base, usage)):
-                return _MemoryCounters(
+                return MemoryCounters(
                     os.path.join(base, usage),
                     os.path.join(base, "memory.stat"),
                     cache_key,

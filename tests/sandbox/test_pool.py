@@ -18,6 +18,7 @@ import pytest
 
 from sandbox.docker import LABEL_INSTANCE, LABEL_OWNER, DockerSandbox
 from sandbox.protocol import job_deadline
+from sandbox.runner.bundle import bundle, module_sources
 from sandbox.types import Job, Limits, TestCase, Verdict
 from tests.sandbox.conftest import owned_containers, pool_config
 
@@ -59,6 +60,16 @@ def test_containers_are_hardened(sandbox, docker_client):
         assert config["StdinOnce"] is True
         assert sorted(e.split("=")[0] for e in config["Env"]) == ["LANG", "PATH"]
         assert info["State"]["Pid"] > 0
+
+
+def test_each_container_runs_the_bundled_runner(sandbox, docker_client, loop):
+    for cid in sandbox.containers():
+        command = docker_client.api.inspect_container(cid)["Config"]["Cmd"]
+        assert command == ["python3", "-I", "-c", bundle(), "--workdir", "/tmp"]
+    # ... and that runner is what answers: its modules are the bundle's.
+    probe = "import sys\nprint(sorted(n for n in sys.modules if n.startswith('sandbox_runner')))"
+    result = loop.run(sandbox.run(Job("python", probe, [TestCase("")])))
+    assert result.runs[0].stdout.strip() == str(sorted(module_sources()))
 
 
 def test_job_runs_as_an_oom_target_without_privileges(loop, sandbox):
