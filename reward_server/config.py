@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from sandbox.config import PoolConfig
 
 #: A weight from the environment (text, so not strict), finite and bounded like the wire's.
 Weight = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
@@ -54,55 +56,25 @@ class ShapingSettings(BaseModel):
     repetition_scope: Literal["completion", "answer"] = "completion"
 
 
-class SandboxSettings(BaseModel):
-    """The code sandbox (Docker). See docs/sandbox.md for what each limit guards against."""
+class SandboxSettings(PoolConfig):
+    """The code sandbox (Docker): the pool's own settings, declared once in
+    ``sandbox.config.PoolConfig`` and inherited here, plus what the server decides.
+    See docs/sandbox.md for what each limit guards against."""
+
+    # As every section, unknown variables are ignored; a field is also set by its own name.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     enabled: bool = True
-    image: str = "reward-server-sandbox:latest"
-    pool_size: int = Field(
-        default_factory=lambda: _default_workers() + 1,
-        ge=1,
-        description="Warm containers (cores + 1).",
+    pool_start_timeout_s: float = Field(
+        default=120.0,
+        gt=0,
+        # REWARD_SANDBOX__START_TIMEOUT_S, its name before the container's own start check
+        # got one (container_start_timeout_s), is still read.
+        validation_alias=AliasChoices("pool_start_timeout_s", "start_timeout_s"),
+        description="How long code items wait for the whole pool to start.",
     )
-    max_jobs_per_container: int = Field(
-        500, ge=1, description="Recycle a container after this many jobs."
-    )
-    container_memory_mb: int = Field(
-        2048, ge=64, description="Memory (= memory + swap) of one container."
-    )
-    cpus: float = Field(1.0, gt=0, description="CPU share of one container.")
-    pids_limit: int = Field(256, ge=8, description="Processes and threads in one container.")
-    tmpfs_mb: int = Field(256, ge=1, description="Size of the writable work directory (/tmp).")
-    shm_mb: int = Field(16, ge=1)
-    max_time_s: float = Field(60.0, gt=0, description="Cap on an item's time_limit_s.")
-    max_memory_mb: int = Field(4096, ge=16, description="Cap on an item's memory_limit_mb.")
-    output_limit_bytes: int = Field(
-        8 * 1024 * 1024, ge=1024, description="stdout+stderr of one test."
-    )
-    stderr_limit_bytes: int = Field(64 * 1024, ge=256, description="stderr kept for details.")
-    processes: int = Field(64, ge=1, description="RLIMIT_NPROC of a test.")
-    file_size_mb: int = Field(64, ge=1, description="RLIMIT_FSIZE of a test.")
-    open_files: int = Field(256, ge=16)
-    compile_time_s: float = Field(30.0, gt=0)
-    compile_memory_mb: int = Field(1024, ge=64)
     max_tests: int = Field(256, ge=1, description="Tests per item.")
     max_source_bytes: int = Field(256 * 1024, ge=1, description="Program size for /v1/run.")
-    job_slack_s: float = Field(
-        10.0, gt=0, description="Server-side deadline slack on top of a job's limits."
-    )
-    python_mode: Literal["fork", "exec"] = Field(
-        "fork", description="fork: from a warm interpreter; exec: fresh python3."
-    )
-    reap_interval_s: float = Field(
-        60.0, gt=0, description="How often stray containers are removed."
-    )
-    start_timeout_s: float = Field(120.0, gt=0)
-    owner: str = Field(
-        "reward-server", description="Owner label of the pool's containers (the reaper's scope)."
-    )
-    docker_url: str | None = Field(
-        None, description="Engine URL; default DOCKER_HOST or the local socket."
-    )
 
 
 class Settings(BaseSettings):

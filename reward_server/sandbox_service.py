@@ -16,49 +16,21 @@ from .config import SandboxSettings
 
 if TYPE_CHECKING:
     from sandbox.base import SandboxBackend
-    from sandbox.types import Limits, PoolConfig
+    from sandbox.config import PoolConfig
+    from sandbox.types import Limits
 
 log = logging.getLogger(__name__)
 
 
 def limits_from_settings(settings: SandboxSettings) -> Limits:
     """Per-test limits from the settings; an item's own time and memory limits win."""
-    from sandbox.types import Limits
-
-    return Limits(
-        output_bytes=settings.output_limit_bytes,
-        stderr_bytes=settings.stderr_limit_bytes,
-        processes=settings.processes,
-        file_size_mb=settings.file_size_mb,
-        open_files=settings.open_files,
-        compile_time_s=settings.compile_time_s,
-        compile_memory_mb=settings.compile_memory_mb,
-    )
+    return settings.test_limits()
 
 
 def pool_config(settings: SandboxSettings) -> PoolConfig:
-    """The Docker backend's configuration from the server's settings."""
-    from sandbox.types import PoolConfig
-
-    s = settings
-    return PoolConfig(
-        image=s.image,
-        pool_size=s.pool_size,
-        max_jobs_per_container=s.max_jobs_per_container,
-        limits=limits_from_settings(s),
-        max_time_s=s.max_time_s,
-        max_memory_mb=s.max_memory_mb,
-        container_memory_mb=s.container_memory_mb,
-        cpus=s.cpus,
-        pids_limit=s.pids_limit,
-        tmpfs_mb=s.tmpfs_mb,
-        shm_mb=s.shm_mb,
-        owner=s.owner,
-        reap_interval_s=s.reap_interval_s,
-        job_slack_s=s.job_slack_s,
-        python_mode=s.python_mode,
-        docker_url=s.docker_url,
-    )
+    """The Docker backend's configuration: the settings are one (``SandboxSettings``
+    inherits ``PoolConfig``), so nothing is copied."""
+    return settings
 
 
 class SandboxUnavailable(Exception):
@@ -89,7 +61,7 @@ class SandboxService:
         try:
             if self._backend is None:
                 self._backend = self._make_backend()
-            await asyncio.wait_for(self._backend.start(), self.settings.start_timeout_s)
+            await asyncio.wait_for(self._backend.start(), self.settings.pool_start_timeout_s)
         except Exception as exc:  # noqa: BLE001 - reported by readiness and per item
             self._error = f"sandbox failed to start: {type(exc).__name__}: {exc}"
             log.error(self._error)

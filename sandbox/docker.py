@@ -28,7 +28,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import docker
@@ -36,6 +35,7 @@ from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig
 
 from sandbox.base import SandboxBackend, SandboxError, UnsupportedJob
+from sandbox.config import PoolConfig
 from sandbox.images.build import LABEL_LANGUAGES
 from sandbox.languages import resolve
 from sandbox.protocol import (
@@ -47,7 +47,8 @@ from sandbox.protocol import (
     job_message,
     result_from_reply,
 )
-from sandbox.types import Job, PoolConfig, Result
+from sandbox.runner.bundle import bundle
+from sandbox.types import Job, Result
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ UID_SPAN = 4096  # uids cycle through uid_base .. uid_base + UID_SPAN - 1
 
 
 def runner_source() -> str:
-    """The runner's source, passed to ``python3 -c`` at container start."""
-    return resources.files("sandbox").joinpath("runner.py").read_text(encoding="utf-8")
+    """The runner, bundled into one text, passed to ``python3 -I -c`` at container start."""
+    return bundle()
 
 
 class RunnerGone(Exception):
@@ -174,7 +175,9 @@ class DockerSandbox(SandboxBackend):
         )
         # A container being created cannot be interrupted: wait for it, then remove it.
         if self._refills:
-            await asyncio.wait(set(self._refills), timeout=self.config.start_timeout_s + 15)
+            await asyncio.wait(
+                set(self._refills), timeout=self.config.container_start_timeout_s + 15
+            )
         await self._call(self._reap, False)
 
     def ready(self) -> tuple[bool, str]:
@@ -218,7 +221,7 @@ class DockerSandbox(SandboxBackend):
         except BaseException:
             self._retire(box, "job cancelled")  # the runner may still be busy with it
             raise
-        message = None
+        del message  # the job's text is not kept while the pool runs others
         self.stats["jobs"] += 1
         box.jobs += 1
         result = result_from_reply(reply, time.monotonic() - began)
@@ -244,6 +247,13 @@ class DockerSandbox(SandboxBackend):
     async def _call(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 
+    @property
+    def _engine(self) -> docker.DockerClient:
+        """The connected client (``start`` connects; every other engine call comes after)."""
+        if self._client is None:
+            raise SandboxError("the sandbox pool is not connected to a Docker engine")
+        return self._client
+
     def _connect(self) -> None:
         if self._client is None:
             if self.config.docker_url:
@@ -254,7 +264,7 @@ class DockerSandbox(SandboxBackend):
 
     def _check_image(self) -> None:
         try:
-            image = self._client.images.get(self.config.image)
+            image = self._engine.images.get(self.config.image)
         except ImageNotFound:
             raise SandboxError(
                 f"sandbox image {self.config.image!r} is missing; run `reward-server sandbox build`"
@@ -264,7 +274,7 @@ class DockerSandbox(SandboxBackend):
 
     def _create(self) -> _Box:
         cfg = self.config
-        api = self._client.api
+        api = self._engine.api
         uid = cfg.uid_base + next(self._uids) % UID_SPAN
         host_config = api.create_host_config(
             network_mode="none",
@@ -286,7 +296,7 @@ class DockerSandbox(SandboxBackend):
         )
         created = api.create_container(
             cfg.image,
-            command=["python3", "-I", "-c", self._runner, "--container", "--workdir", "/tmp"],
+            command=["python3", "-I", "-c", self._runner, "--workdir", "/tmp"],
             user=f"{uid}:{uid}",
             environment={"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"},
             working_dir="/tmp",
@@ -307,7 +317,7 @@ class DockerSandbox(SandboxBackend):
             sock = getattr(stream, "_sock", stream)
             api.start(cid)
             box = _Box(cid, uid, stream, sock)
-            pong = box.call({"op": "ping"}, cfg.start_timeout_s)
+            pong = box.call({"op": "ping"}, cfg.container_start_timeout_s)
         except BaseException:
             self._remove(cid)
             self._creating.discard(cid)
@@ -368,7 +378,7 @@ class DockerSandbox(SandboxBackend):
 
     def _remove(self, cid: str) -> None:
         try:
-            self._client.api.remove_container(cid, force=True)
+            self._engine.api.remove_container(cid, force=True)
         except NotFound:
             return
         except APIError as exc:
@@ -377,7 +387,7 @@ class DockerSandbox(SandboxBackend):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
-                self._client.api.inspect_container(cid)
+                self._engine.api.inspect_container(cid)
             except NotFound:
                 return
             time.sleep(0.05)
@@ -392,7 +402,7 @@ class DockerSandbox(SandboxBackend):
         (a dead server's containers end themselves: their runner reads EOF); "created"
         ones may be about to start.  With that
         setting, start-up removes every untracked container of the owner."""
-        found = self._client.api.containers(
+        found = self._engine.api.containers(
             all=True, filters={"label": f"{LABEL_OWNER}={self.config.owner}"}
         )
         removed = 0

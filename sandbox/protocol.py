@@ -1,7 +1,7 @@
 """The host side of the runner's wire protocol.
 
 Frames are a 4-byte big-endian length and a UTF-8 JSON body in both directions (see
-``sandbox/runner.py``).  The container's output arrives through Docker's attach stream,
+``sandbox/runner/framing.py``).  The container's output arrives through Docker's attach stream,
 which multiplexes stdout and stderr in 8-byte-header frames when there is no TTY;
 :class:`AttachDecoder` undoes both layers.
 """

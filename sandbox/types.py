@@ -8,8 +8,7 @@ verifier's business, on the server side.  Expected outputs are therefore absent 
 
 from __future__ import annotations
 
-import os
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from typing import Any, Literal
 
@@ -166,35 +165,11 @@ def run_from_wire(data: dict[str, Any]) -> TestRun:
     return _from_dict(TestRun, data)
 
 
-def _default_pool_size() -> int:
-    # One container more than the cores: while one waits on its round trip to the host,
-    # the cores stay busy (1-test jobs: ~145/s with 2 containers on 2 cores, ~170/s with 3).
-    return (os.cpu_count() or 1) + 1
+def __getattr__(name: str) -> Any:
+    # PoolConfig moved to sandbox.config (a pydantic model, the source of the settings);
+    # ``from sandbox.types import PoolConfig`` keeps working.
+    if name == "PoolConfig":
+        from sandbox.config import PoolConfig
 
-
-@dataclass(frozen=True)
-class PoolConfig:
-    """Everything the Docker backend can be told; each field is a server setting."""
-
-    image: str = "reward-server-sandbox:latest"
-    pool_size: int = field(default_factory=_default_pool_size)
-    max_jobs_per_container: int = 500
-    limits: Limits = field(default_factory=Limits)
-    max_time_s: float = 60.0
-    max_memory_mb: int = 4096
-    container_memory_mb: int = 2048
-    cpus: float = 1.0
-    pids_limit: int = 256
-    tmpfs_mb: int = 256
-    shm_mb: int = 16
-    uid_base: int = 61000
-    owner: str = "reward-server"
-    reap_interval_s: float = 60.0
-    reap_foreign_running: bool = False  # start-up also removes other live servers' containers
-    start_timeout_s: float = 30.0
-    job_slack_s: float = 10.0
-    python_mode: PythonMode = "fork"
-    docker_url: str | None = None  # None: DOCKER_HOST or the local socket
-
-    def with_changes(self, **changes: Any) -> PoolConfig:
-        return replace(self, **changes)
+        return PoolConfig
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

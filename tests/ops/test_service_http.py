@@ -107,7 +107,8 @@ def test_metrics_on_a_port_of_their_own():
 
 
 def test_json_logs_one_line_per_request_and_worker_restarts():
-    env = {"REWARD_LOG_FORMAT": "json", "REWARD_ITEM_DEADLINE_S": "0.05"}
+    env = {"REWARD_LOG_FORMAT": "json", "REWARD_ITEM_DEADLINE_S": "0.001"}
+    # 1 ms: the 27,000-word CoT below takes tens of milliseconds on any machine.
     long_cot = "<think>" + "Let me think about this problem step by step. " * 3000 + "</think> 4"
     with ServerProcess(workers=1, extra_env=env, log_level="info") as server:
         rid = "trace-me-1"

@@ -22,9 +22,9 @@ import pytest
 from reward_server.schemas import CodeSpec
 from reward_server.verifiers.code import check_code
 from reward_server.verifiers.outcome import Outcome
+from sandbox.config import PoolConfig
 from sandbox.docker import LABEL_INSTANCE, LABEL_OWNER, DockerSandbox
 from sandbox.images.build import DEFAULT_TAG, ensure_image
-from sandbox.types import Limits, PoolConfig
 
 T = TypeVar("T")
 
@@ -79,7 +79,6 @@ def pool_config(image: str, owner: str, **changes: Any) -> PoolConfig:
         image=image,
         pool_size=2,
         owner=owner,
-        limits=Limits(time_s=1.0),
         container_memory_mb=1024,
         tmpfs_mb=128,
         reap_interval_s=5.0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox.runner import _verdict
+from sandbox.runner.verdicts import verdict
 
 LIMITS = {"time_s": 1.0, "memory_mb": 256}
 
@@ -39,4 +39,4 @@ LIMITS = {"time_s": 1.0, "memory_mb": 256}
     ],
 )
 def test_verdict(killed, code, sig, cpu, memory, oom, stderr, expected):
-    assert _verdict(killed, code, sig, cpu, memory, oom, stderr, LIMITS) == expected
+    assert verdict(killed, code, sig, cpu, memory, oom, stderr, LIMITS) == expected

@@ -48,6 +48,13 @@ ABUSE_VERDICT = {
     "sleep": Verdict.TIME_LIMIT,
     "crash": Verdict.RUNTIME_ERROR,
 }
+# Only the abuse whose verdict is a time limit runs under a short one; the rest need a
+# fraction of a second of CPU and get ample time, so a busy host cannot turn a memory hog
+# or a flood into a time limit (the verdict comes from the limit under test, not the load).
+ABUSE_LIMITS = {
+    kind: Limits(time_s=0.3 if verdict is Verdict.TIME_LIMIT else 5.0, output_bytes=2**16)
+    for kind, verdict in ABUSE_VERDICT.items()
+}
 # Cheap abuse is common; the ones that run into a time limit are rarer.
 ABUSE_WEIGHT = {
     "daemon": 6,
@@ -80,9 +87,7 @@ def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
     owner = f"reward-server-soak-{uuid.uuid4().hex[:8]}"
     # A uid range of its own, so other pools on this engine cannot be mistaken for leftovers.
     uid_base = 1_000_000 + random.randrange(1000) * UID_SPAN
-    config = pool_config(
-        image, owner, limits=Limits(time_s=0.3), max_jobs_per_container=400, uid_base=uid_base
-    )
+    config = pool_config(image, owner, max_jobs_per_container=400, uid_base=uid_base)
     backend = DockerSandbox(config, client=client)
     volumes_before = len(client.api.volumes().get("Volumes") or [])
     rng = random.Random(1234)
@@ -93,12 +98,7 @@ def soak(loop, image: str, client, jobs: int, abuse_every: int = 10) -> None:
             plan.append(
                 (
                     kind,
-                    Job(
-                        "python",
-                        ABUSE[kind],
-                        [TestCase("")],
-                        limits=Limits(time_s=0.3, output_bytes=2**16),
-                    ),
+                    Job("python", ABUSE[kind], [TestCase("")], limits=ABUSE_LIMITS[kind]),
                 )
             )
         else:

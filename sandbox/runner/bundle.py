@@ -1,0 +1,88 @@
+"""Assemble the runner's modules into the one text the container runs (host side only).
+
+``docker create ... python3 -I -c <text>`` takes a single program, and the image carries
+no code of ours (a runner change needs no rebuild).  The text holds each module's source
+verbatim in a table and installs an importer for it, so inside the container the modules
+are imported as themselves (package ``sandbox_runner``), tracebacks name them, and the
+harness module's own source is what exec mode hands to a fresh ``python3``.  The output
+depends on nothing but the module files: the same files give the same text.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+#: The package name inside the container.
+PACKAGE = "sandbox_runner"
+#: Every module that runs in the container (``bundle`` itself stays on the host).
+MODULES = (
+    "framing",
+    "cgroup",
+    "limits",
+    "files",
+    "wipe",
+    "verdicts",
+    "harness",
+    "processes",
+    "jobs",
+    "serve",
+)
+#: A single command-line argument may not exceed this (Linux MAX_ARG_STRLEN).
+MAX_ARG_BYTES = 128 * 1024
+
+_BOOTSTRAP = '''\
+"""The sandbox runner, bundled by sandbox/runner/bundle.py from sandbox/runner/*.py.
+Edit those modules, not this text."""
+import importlib.machinery as _machinery
+import sys as _sys
+
+_PACKAGE = {package!r}
+_SOURCES = {{
+{sources}}}
+
+
+class _Bundled:
+    """Finds and loads the modules of _SOURCES, and gives their source back."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in _SOURCES:
+            return None
+        return _machinery.ModuleSpec(
+            name, self, origin="<bundle>/" + name, is_package=name == _PACKAGE
+        )
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        name = module.__name__
+        exec(compile(_SOURCES[name], "<bundle>/" + name, "exec"), module.__dict__)
+
+    def get_source(self, name):
+        return _SOURCES[name]
+
+
+_sys.meta_path.insert(0, _Bundled())
+
+if __name__ == "__main__":
+    from {package}.serve import main as _main
+
+    _sys.exit(_main(_sys.argv[1:]))
+'''
+
+
+def module_sources() -> dict[str, str]:
+    """Full module name in the container -> its source, package first."""
+    here = resources.files(__package__ or "sandbox.runner")
+    names = {PACKAGE: "__init__"} | {f"{PACKAGE}.{m}": m for m in MODULES}
+    return {name: here.joinpath(f"{file}.py").read_text("utf-8") for name, file in names.items()}
+
+
+def bundle() -> str:
+    """The runner as one program for ``python3 -I -c``."""
+    sources = "".join(f"    {name!r}: {source!r},\n" for name, source in module_sources().items())
+    text = _BOOTSTRAP.format(package=PACKAGE, sources=sources)
+    size = len(text.encode("utf-8"))
+    if size >= MAX_ARG_BYTES:
+        raise RuntimeError(f"the bundled runner is {size} bytes, over one argument's limit")
+    return text

@@ -1,0 +1,244 @@
+"""Process supervision as PID 1: start a test, drain its output, stop it, leave nothing.
+
+The runner is the container's init, so ``kill(-1, SIGKILL)`` reaches every other process
+in the container (the test, its children, daemons it started) and orphans come back to
+it to be reaped.  A test's end is therefore simple: kill everything but us, reap until
+``/proc`` lists only us.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import select
+import signal
+import time
+import traceback
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn
+
+    from .cgroup import Cgroup
+
+READ_CHUNK = 1 << 16
+DRAIN_AFTER_EXIT_S = 2.0  # background processes may hold the pipes: read this long at most
+MEMORY_POLL_S = 0.005
+#: Signals the runner (PID 1) ignores; a test process gets them back at their defaults.
+RUNNER_IGNORES = (
+    signal.SIGINT,
+    signal.SIGTERM,
+    signal.SIGHUP,
+    signal.SIGQUIT,
+    signal.SIGUSR1,
+    signal.SIGUSR2,
+    signal.SIGALRM,
+)
+
+
+class Supervised:
+    """What :meth:`Processes.supervise` saw: the wait status and rusage (None if the
+    process never ended by itself before the kill was reaped), the captured streams, why
+    we killed it (``"wall"``, ``"output"``, ``"memory"`` or None), the wall seconds until
+    it ended, and whether stdout was cut at its cap."""
+
+    __slots__ = ("status", "usage", "buffers", "killed", "elapsed", "truncated")
+
+    def __init__(
+        self,
+        status: int | None,
+        usage: Any,
+        buffers: dict[str, bytearray],
+        killed: str | None,
+        elapsed: float,
+        truncated: bool,
+    ) -> None:
+        self.status = status
+        self.usage = usage
+        self.buffers = buffers
+        self.killed = killed
+        self.elapsed = elapsed
+        self.truncated = truncated
+
+
+class Processes:
+    """The runner's children: spawning, supervising, killing and reaping them."""
+
+    def __init__(self, cgroup: Cgroup) -> None:
+        self.cgroup = cgroup
+        self.pid = os.getpid()
+        self.exited: dict[int, tuple[int, Any]] = {}  # pid -> (status, rusage), reaped early
+        self.wakeup_r, self.wakeup_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+
+    def install_signals(self) -> None:
+        """Ignore what a test could send us; wake the poll loop when a child exits."""
+        for sig in RUNNER_IGNORES:
+            signal.signal(sig, signal.SIG_IGN)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        signal.set_wakeup_fd(self.wakeup_w, warn_on_full_buffer=False)
+
+    # ---- reaping and killing ---------------------------------------------------------
+    def reap(self, block: bool = False) -> bool:
+        """Reap every exited child; statuses of the ones we wait for are kept."""
+        while True:
+            try:
+                pid, status, usage = os.wait4(-1, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                return False
+            if pid == 0:
+                return True
+            self.exited[pid] = (status, usage)
+            if block:
+                return True
+
+    @staticmethod
+    def kill_all() -> None:
+        """SIGKILL every process but the runner (as PID 1, kill(-1) reaches them all)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(-1, signal.SIGKILL)
+
+    def others(self) -> list[int]:
+        """Processes other than the runner (all of them are the tests')."""
+        return [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) != self.pid]
+
+    def settle(self, timeout: float = 3.0) -> bool:
+        """Kill and reap until no other process is left; False if some would not go."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self.kill_all()
+            self.reap()
+            if not self.others():
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
+
+    def _drain_wakeup(self) -> None:
+        try:
+            while os.read(self.wakeup_r, 512):
+                pass
+        except BlockingIOError:
+            pass
+
+    # ---- starting ----------------------------------------------------------------------
+    def spawn(self, child: Callable[[], NoReturn], fds: dict[int, int]) -> int:
+        """Fork; the child maps ``fds`` (target -> source), closes the rest and calls
+        ``child()``, which must never return."""
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            try:
+                signal.set_wakeup_fd(-1)
+                for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ, *RUNNER_IGNORES):
+                    signal.signal(sig, signal.SIG_DFL)
+                os.setsid()
+                moved = {
+                    target: fcntl.fcntl(source, fcntl.F_DUPFD, 64) for target, source in fds.items()
+                }
+                for target, source in moved.items():
+                    os.dup2(source, target)
+                keep = set(moved)
+                for name in os.listdir("/proc/self/fd"):
+                    fd = int(name)
+                    if fd not in keep:
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+                child()
+            except BaseException:  # noqa: BLE001 - the child must never return into the runner
+                with contextlib.suppress(BaseException):
+                    os.write(2, traceback.format_exc().encode())
+            os._exit(127)
+        return pid
+
+    # ---- one process, supervised -------------------------------------------------------
+    def supervise(
+        self,
+        pid: int,
+        streams: dict[str, int],
+        wall_s: float,
+        output_cap: int,
+        caps: dict[str, int],
+        guard_memory: bool = False,
+    ) -> Supervised:
+        """Drain ``streams`` (name -> read fd) while ``pid`` runs; kill it at the wall
+        deadline, when stdout+stderr pass ``output_cap``, or (``guard_memory``) when the
+        container's memory is nearly full.  Each stream keeps at most ``caps[name]`` bytes."""
+        started = time.monotonic()
+        deadline = started + wall_s
+        poller = select.poll()
+        by_fd = {}
+        for name, fd in streams.items():
+            os.set_blocking(fd, False)
+            poller.register(fd, select.POLLIN)
+            by_fd[fd] = name
+        poller.register(self.wakeup_r, select.POLLIN)
+        buffers = {name: bytearray() for name in streams}
+        guard = guard_memory and self.cgroup.memory is not None
+        total = 0
+        killed: str | None = None
+        status: int | None = None
+        usage: Any = None
+        ended: float | None = None
+        truncated = False
+        while True:
+            if ended is None:
+                self.reap()
+                if pid in self.exited:
+                    status, usage = self.exited.pop(pid)
+                    ended = time.monotonic()
+                    self.kill_all()  # background processes would hold the pipes open
+            if ended is not None and not by_fd:
+                break
+            now = time.monotonic()
+            if ended is None and killed is None and now >= deadline:
+                killed = "wall"
+                self.kill_all()
+            if ended is not None:
+                remaining = ended + DRAIN_AFTER_EXIT_S - now
+                if remaining <= 0:
+                    break
+                timeout = remaining
+            elif killed is None:
+                timeout = deadline - now
+                if guard:
+                    if self.cgroup.memory_nearly_full():
+                        killed = "memory"
+                        self.kill_all()
+                        continue
+                    timeout = min(timeout, MEMORY_POLL_S)
+            else:
+                timeout = 0.05
+            for fd, _event in poller.poll(max(0, int(timeout * 1000)) + 1):
+                if fd == self.wakeup_r:
+                    self._drain_wakeup()
+                    continue
+                try:
+                    data = os.read(fd, READ_CHUNK)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if not data:
+                    poller.unregister(fd)
+                    os.close(fd)
+                    del by_fd[fd]
+                    continue
+                name = by_fd[fd]
+                buf = buffers[name]
+                room = caps[name] - len(buf)
+                if room > 0:
+                    buf += data[:room]
+                if len(data) > room:
+                    truncated = truncated or name == "stdout"
+                if name in ("stdout", "stderr"):
+                    total += len(data)
+                    if total > output_cap and killed is None and ended is None:
+                        killed = "output"
+                        self.kill_all()
+        for fd in by_fd:
+            os.close(fd)
+        elapsed = (ended or time.monotonic()) - started
+        return Supervised(status, usage, buffers, killed, elapsed, truncated)
