@@ -173,7 +173,9 @@ class _Base:
         self.max_items_per_request = max_items_per_request
         self.raise_on_failure = raise_on_failure
         self._timeout = httpx.Timeout(timeout_s, connect=connect_timeout_s)
-        self._headers = {"user-agent": _USER_AGENT}
+        # The server answers by then (items not done are `timeout`, retryable) instead of
+        # working on after this client has given up on the attempt.
+        self._headers = {"user-agent": _USER_AGENT, "x-request-timeout": f"{timeout_s:g}"}
         if api_key:
             self._headers["authorization"] = f"Bearer {api_key}"
         # Reward servers are internal: a cluster-wide HTTP(S)_PROXY must not capture them

@@ -124,11 +124,15 @@ def test_invalid_items_are_answered_locally():
     assert [it["completion"] for it in sent.body["items"]] == ["ok", "fine"]
 
 
-def test_api_key_and_preset_are_sent():
-    with scripted_server() as (url, script), RewardClient(url, api_key="s3cret") as client:
+def test_api_key_preset_and_timeout_are_sent():
+    with (
+        scripted_server() as (url, script),
+        RewardClient(url, api_key="s3cret", timeout_s=45) as client,
+    ):
         client.score(items("a"), preset="r1-zero")
     (sent,) = script.score_requests()
     assert sent.headers["authorization"] == "Bearer s3cret"
+    assert sent.headers["x-request-timeout"] == "45"
     assert sent.body["preset"] == "r1-zero"
 
 
