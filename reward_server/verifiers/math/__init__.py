@@ -1,8 +1,8 @@
 """The math accuracy verifier: is the completion's final answer equal to the gold?
 
 Public surface: :func:`check_math` (called by the scorer inside a worker process with a
-hard deadline) and :func:`warm_up` (loads sympy and warms the LaTeX parser in a fresh
-worker).  The policy is in ``docs/math.md``; the modules, one concept each:
+hard deadline), :func:`warm_up` (loads sympy and warms the LaTeX parser in a fresh
+worker) and :func:`answers_equal` (are two bare answers equal under the same policy).  The policy is in ``docs/math.md``; the modules, one concept each:
 
 - :mod:`.extract`   the answer region, boxes, anchored phrases
 - :mod:`.normalise` cosmetic LaTeX removed, units, percent, thousands separators
@@ -17,6 +17,6 @@ worker).  The policy is in ``docs/math.md``; the modules, one concept each:
 
 from __future__ import annotations
 
-from .check import check_math, warm_up
+from .check import answers_equal, check_math, warm_up
 
-__all__ = ["check_math", "warm_up"]
+__all__ = ["answers_equal", "check_math", "warm_up"]

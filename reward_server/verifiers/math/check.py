@@ -97,28 +97,9 @@ def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcom
 
 
 def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
-    gold_source = _gold_text(gold if isinstance(gold, str) else str(gold))
-    gold_norm = _cap(normalise(gold_source[:20000]))
-    try:
-        gold_value = read_gold(gold_source)
-        _validate_gold(gold_value)
-    except GuardTripped as exc:
-        return Outcome.invalid(
-            f"gold answer refused by a guard: {exc.reason}",
-            "gold_too_complex",
-            gold_normalised=gold_norm,
-        )
-    except (Unreadable, Unparseable) as exc:
-        if gold_norm and has_words(gold_norm):  # "\\text{June 20}": a text answer with digits
-            gold_value = Text(" ".join(re.sub(r"[^\w\s']", " ", gold_norm.lower()).split()))
-        else:
-            return Outcome.invalid(
-                f"gold answer cannot be parsed: {exc}",
-                "invalid_reference",
-                gold_normalised=gold_norm,
-            )
-    details: dict[str, Any] = {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
-
+    gold_value, details = _read_gold_value(gold)
+    if isinstance(gold_value, Outcome):
+        return gold_value
     extraction = extract_answer(completion, prefilled=prefilled)
     if not extraction.answers:
         return Outcome.ok(
@@ -135,8 +116,39 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
         if len(extraction.answers) == 1
         else [_cap(a) for a in extraction.answers[:8]]
     )
+    return _score(extraction.answers, gold_value, details)
+
+
+def _read_gold_value(gold: str) -> tuple[Value | Outcome, dict[str, Any]]:
+    """The gold's value and the details describing it, or the ``invalid`` outcome."""
+    gold_source = _gold_text(gold if isinstance(gold, str) else str(gold))
+    gold_norm = _cap(normalise(gold_source[:20000]))
+    try:
+        gold_value = read_gold(gold_source)
+        _validate_gold(gold_value)
+    except GuardTripped as exc:
+        return Outcome.invalid(
+            f"gold answer refused by a guard: {exc.reason}",
+            "gold_too_complex",
+            gold_normalised=gold_norm,
+        ), {}
+    except (Unreadable, Unparseable) as exc:
+        if gold_norm and has_words(gold_norm):  # "\\text{June 20}": a text answer with digits
+            gold_value = Text(" ".join(re.sub(r"[^\w\s']", " ", gold_norm.lower()).split()))
+        else:
+            return Outcome.invalid(
+                f"gold answer cannot be parsed: {exc}",
+                "invalid_reference",
+                gold_normalised=gold_norm,
+            ), {}
+    return gold_value, {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
+
+
+def _score(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any]) -> Outcome:
+    """1.0 when the answer (every box of it, or the boxes together) equals the gold."""
+    hedged = len(answers) > 1
     method = "none"
-    for answer in extraction.answers:
+    for answer in answers:
         try:
             value = read_value(answer, gold_value)
             equal, method = compare(gold_value, value)
@@ -146,14 +158,38 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             return Outcome.ok(0.0, comparison="none", reason=f"answer unreadable: {exc}", **details)
         details["answer_kind"] = kind_of(value)
         if not equal:
-            reason = (
-                "hedge: several different boxed answers"
-                if extraction.hedged
-                else "not equal to the gold"
-            )
+            reason = "hedge: several different boxed answers" if hedged else "not equal to the gold"
             return Outcome.ok(0.0, comparison=method, reason=reason, **details)
-    reason = "equal to the gold" if not extraction.hedged else "every boxed answer equals the gold"
+    reason = "equal to the gold" if not hedged else "every boxed answer equals the gold"
     return Outcome.ok(1.0, comparison=method, reason=reason, **details)
+
+
+def check_answer(answer: str, gold: str) -> Outcome:
+    """Score a bare answer (already extracted: no think block, box or anchor is looked for)
+    against a gold answer, by the same policy as :func:`check_math`."""
+    try:
+        gold_value, details = _read_gold_value(gold)
+        if isinstance(gold_value, Outcome):
+            return gold_value
+        text = answer if isinstance(answer, str) else str(answer)
+        details["extraction"] = "given"
+        details["extracted"] = _cap(text)
+        if not text.strip():
+            return Outcome.ok(0.0, comparison="none", reason="empty answer", **details)
+        return _score((text,), gold_value, details)
+    except RecursionError:
+        return _too_costly("input nested too deeply", {"extracted": None, "gold_normalised": None})
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never score it as 0
+        return Outcome.error(
+            f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False
+        )
+
+
+def answers_equal(first: str, second: str) -> bool:
+    """Whether two bare answers (``"\\frac12"``, ``"x = 0.5"``) are mathematically equal
+    by the verifier's policy, ``first`` read as the reference.  ``False`` whenever either
+    cannot be read, is refused by a guard, or they differ."""
+    return check_answer(second, first).score == 1.0
 
 
 def _too_costly(reason: str, details: dict[str, Any]) -> Outcome:
