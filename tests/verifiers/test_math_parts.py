@@ -194,9 +194,9 @@ def test_latex_front_end_reads_decimals_exactly_and_rejects_junk() -> None:
     [
         ("\\frac{1}{8}", "0.125", True, "exact"),
         ("\\frac{1}{3}", "0.333", False, "exact"),
-        ("\\pi", "3.14159265358979323846264338327950288", False, "numeric"),
+        ("\\pi", "3.14159265358979323846264338327950288", False, "proof"),
         ("\\sqrt{2}", "\\frac{2}{\\sqrt{2}}", True, "structural"),
-        ("1+\\sqrt{2}", "\\sqrt{3+2\\sqrt{2}}", True, "numeric"),
+        ("1+\\sqrt{2}", "\\sqrt{3+2\\sqrt{2}}", True, "proof"),
         ("\\frac{1}{2^{98}}", "\\frac{1}{2^{99}}", False, "exact"),
         ("(x+1)^2", "x^2+2x+1", True, "random points"),
         ("|x|", "x", False, "random points"),

@@ -118,10 +118,14 @@ _REL_ALIASES = (
     (re.compile(r"\\lbrace(?![a-zA-Z])"), r"\\{"),
     (re.compile(r"\\(?:lvert|rvert|vert)(?![a-zA-Z])"), "|"),
 )
-# "1{,}000" and "1,\!000" are LaTeX's own ways of writing a thousands separator.
-_THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)(?:\{,\}|,\s*\\!)(?=\d{3}(?!\d))")
+# "1{,}000" and "1,\\!000" are LaTeX's own ways of writing a thousands separator.  A number
+# grouped in thousands starts with a nonzero group: "0{,}375" and "0 375" are not 375.
+_THOUSANDS_BRACED_RE = re.compile(
+    r"(?<![\d.])[1-9]\d{0,2}(?:(?:\s*\{\s*,\s*\}\s*|,\s*\\!\s*)\d{3})++(?!\d)"
+)
+_BRACED_SEPARATOR_RE = re.compile(r"\s*\{\s*,\s*\}\s*|,\s*\\!\s*")
 _THOUSANDS_SPACED_RE = re.compile(
-    r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})++(?![\d])"
+    r"(?<![\d.])[1-9]\d{0,2}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})++(?![\d])"
 )
 _DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
 _WS_RE = re.compile(r"\s+")
@@ -279,7 +283,7 @@ def _plain_math(text: str) -> str:
 
 
 def _join_thousands(text: str) -> str:
-    text = _THOUSANDS_BRACED_RE.sub("", text)
+    text = _THOUSANDS_BRACED_RE.sub(lambda m: _BRACED_SEPARATOR_RE.sub("", m.group()), text)
     return _THOUSANDS_SPACED_RE.sub(lambda m: _DIGIT_GAP_RE.sub("", m.group()), text)
 
 
@@ -301,16 +305,58 @@ _TRIG_DEGREE_RE = re.compile(
 _CIS_RE = re.compile(r"(?<![a-zA-Z\\])cis\s*\(([^()]*)\)")
 
 
+_TRIG_CALL_RE = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*+(?:\^\s*+\{?[0-9]\}?\s*+)?([({])")
+_DEGREE_SIGN_RE = re.compile(r"\^\s*+\{?+\s*+\\circ\s*+\}?+")
+
+
 def _trig_degrees(text: str) -> str:
     """``\\cos 60^\\circ`` → ``\\cos(\\frac{60\\pi}{180})``: inside a trigonometric function a
-    degree sign is a unit to convert, not one to drop; ``cis θ`` is ``e^{iθ}``."""
+    degree sign is a unit to convert, not one to drop, also within a compound argument
+    (``\\cos(45^\\circ - x)``); ``cis θ`` is ``e^{iθ}``."""
     if "\\circ" in text and ("\\" in text or "cis" in text):
         text = _TRIG_DEGREE_RE.sub(
             lambda m: f"{m.group(1)}(\\frac{{{m.group(3)}\\pi}}{{180}})", text
         )
+        text = _degrees_in_arguments(text)
     if "cis" in text:
         text = _CIS_RE.sub(lambda m: f"e^{{i({m.group(1)})}}", text)
     return text
+
+
+def _degrees_in_arguments(text: str) -> str:
+    """Every ``^\\circ`` inside a trigonometric function's bracketed argument becomes a
+    factor ``\\frac{\\pi}{180}`` of the atom it follows."""
+    out: list[str] = []
+    pos = 0
+    for _ in range(20):  # a real answer has a few trigonometric calls
+        m = _TRIG_CALL_RE.search(text, pos)
+        if m is None:
+            break
+        close = _matching_bracket(text, m.end() - 1)
+        if close < 0:
+            break
+        argument = text[m.end() : close]
+        out.append(text[pos : m.end()])
+        out.append(_DEGREE_SIGN_RE.sub(r"\\cdot\\frac{\\pi}{180}", argument))
+        pos = close
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _matching_bracket(text: str, start: int) -> int:
+    """Index of the bracket closing the one at ``start`` (``(`` or ``{``); -1 if none."""
+    opener = text[start]
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c == opener and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif c == closer and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def _strip_delimiters(text: str) -> str:
@@ -343,12 +389,14 @@ def _strip_wrapped_unit(text: str) -> str:
 
 
 def _strip_trailing_punct(text: str) -> str:
-    """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``)."""
+    """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``) and a lone
+    trailing backslash (``185\\``)."""
     while True:
         text = text.rstrip(" \t\n\r.,;:?")
-        if not text.endswith("\\."):
-            return text
-        text = text[:-2]
+        if text.endswith("\\.") or (text.endswith("\\") and not text.endswith("\\\\")):
+            text = text[:-2] if text.endswith("\\.") else text[:-1]
+            continue
+        return text
 
 
 def _strip_units(text: str) -> str:
@@ -362,20 +410,53 @@ def _strip_units(text: str) -> str:
         head = stripped[: m.start()].rstrip()
         if len(word) < 2 or word in MATH_WORDS or not re.search(r"\d", head):
             return stripped
-        if not stripped[: m.start()][-1:].isspace() and word not in _UNIT_ABBREVIATIONS:
+        if not stripped[: m.start()][-1:].isspace() and not _glued_unit(word):
             return stripped
         text = head
     return text.rstrip()
 
 
+def _glued_unit(word: str) -> bool:
+    """``10weeks``, ``5cm``: a word glued to a number is a unit when it is a known
+    abbreviation or four letters or more (``2ab`` stays a product of variables)."""
+    return word in _UNIT_ABBREVIATIONS or (len(word) >= 4 and word.isalpha())
+
+
+_UNIT_DROP_RE = re.compile(
+    r"(?<![a-zA-Z])(?:percentage|percent|per cent|pct|degrees?|dollars?)(?![a-zA-Z])"
+)
 _UNIT_WORD_RE = re.compile(
     r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*+)(\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+$"
 )
 
 
+_BACKSLASH_RUN_RE = re.compile(r"\\+")
+_DOUBLED_COMMAND_RE = re.compile(r"(?<!\\)\\\\(?=[a-zA-Z])")
+_GLUED_QUAD_RE = re.compile(r"\\(q?quad)(?=[a-zA-Z])")
+
+
+def undo_escaping(text: str) -> str:
+    """Over-escaped LaTeX (``\\\\frac{1}{2}``, a string escaped twice) as written once.
+
+    When every run of backslashes has even length and one of them precedes a letter, the
+    whole text was escaped twice: each run is halved.  Otherwise a doubled backslash
+    directly before a letter (``\\\\dfrac``) is one backslash, except where ``\\\\`` can
+    be a row break (environments, ``&``)."""
+    if "\\\\" not in text:
+        return text
+    runs = _BACKSLASH_RUN_RE.findall(text)
+    if all(len(r) % 2 == 0 for r in runs) and re.search(r"\\\\[a-zA-Z]", text):
+        return _BACKSLASH_RUN_RE.sub(lambda m: m.group()[: len(m.group()) // 2], text)
+    if "\\begin" in text or "&" in text:
+        return text
+    return _DOUBLED_COMMAND_RE.sub(r"\\", text)
+
+
 def normalise(text: str) -> str:
     """Canonical LaTeX text of one answer (gold or extracted), cosmetics removed."""
-    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], text)
+    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text))
+    if "quad" in s:
+        s = _GLUED_QUAD_RE.sub(r"\\\1 ", s)
     s = _strip_delimiters(s)
     s = _strip_wrapped_unit(s)
     s = unwrap_commands(s)
@@ -384,7 +465,7 @@ def normalise(text: str) -> str:
     s = _trig_degrees(s)
     s = _DEGREE_RE.sub(" ", s)
     s = _PERCENT_RE.sub(" ", s)
-    s = re.sub(r"(?<![a-zA-Z])(?:percent|per cent|degrees?|dollars?)(?![a-zA-Z])", " ", s)
+    s = _UNIT_DROP_RE.sub(" ", s)
     for pattern, repl in _REL_ALIASES:
         s = pattern.sub(repl, s)
     s = _join_thousands(s)

@@ -38,7 +38,7 @@ _CLOSERS = ("\\}", "\\rangle", ")", "]", "}")
 _RELATIONS = ("\\le", "\\ge", "\\ne", "\\in", "<", ">", "=")
 _RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
 _APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
-_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS_RE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)(?:\s+(\S.*))?")
 # A letter alone, "(C)" / "C)" / "C." / "C:" possibly followed by the option's text, or
 # "option C".  "A car …" is not a choice: a bare letter must end the text or be punctuated.
