@@ -384,6 +384,8 @@ def _strip_wrapped_unit(text: str) -> str:
     m = _WRAPPED_UNIT_RE.search(text, offset)
     if m is None or m.group(1).strip().lower() in ("i", "e", "j", "or", "and"):
         return text
+    if m.group(1).replace(".", "").strip().lower() in ("am", "pm"):
+        return text  # 8:34 \\text{P.M.} is a time of day
     head = text[: m.start()]
     return head if re.search(r"\d", head) else text
 
@@ -409,6 +411,8 @@ def _strip_units(text: str) -> str:
         word = m.group(1).rstrip(".").lower()
         head = stripped[: m.start()].rstrip()
         if len(word) < 2 or word in MATH_WORDS or not re.search(r"\d", head):
+            return stripped
+        if word.replace(".", "") in ("am", "pm"):  # 6:05 p.m. is a time of day
             return stripped
         if not stripped[: m.start()][-1:].isspace() and not _glued_unit(word):
             return stripped

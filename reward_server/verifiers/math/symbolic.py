@@ -86,6 +86,8 @@ def scalar_sympy(scalar: Scalar) -> Any:
 
     if scalar.number is not None:
         return sympy.Rational(scalar.number.numerator, scalar.number.denominator)
+    if scalar.expr is not None:
+        return scalar.expr
     return to_sympy(scalar.text)
 
 
