@@ -25,7 +25,7 @@ from ..base import Outcome
 from .compare import compare
 from .extract import extract_answer, find_boxes
 from .normalise import has_words, normalise
-from .parse import Unreadable, read_gold, read_value
+from .parse import Unreadable, read_gold, read_value, split_top
 from .symbolic import Unparseable, to_sympy
 from .values import (
     GuardTripped,
@@ -50,12 +50,35 @@ def _cap(text: str | None) -> str | None:
 
 
 def _gold_text(gold: str) -> str:
-    """A gold may come boxed (a copied solution line): its last box is the answer."""
+    """A gold may come boxed (a copied solution line): the answer is its boxes, all of them
+    (``\\boxed{1}`` and ``\\boxed{2}`` is the list ``1, 2``)."""
     if "\\boxed" in gold or "\\fbox" in gold:
         boxes, unclosed = find_boxes(gold)
         if boxes and not unclosed:
-            return boxes[-1]
+            return join_boxes(boxes)
     return gold
+
+
+def join_boxes(boxes: list[str] | tuple[str, ...]) -> str:
+    """Several boxes read as one list: their distinct contents joined by commas, or by
+    semicolons when a box is itself a group of assignments (``x = 1, y = 2``)."""
+    distinct = list(dict.fromkeys(" ".join(b.split()) for b in boxes))
+    if len(distinct) == 1:
+        return distinct[0]
+    grouped = any(
+        len(split_top(b, _COMMA)[0]) > 1 and len(split_top(b, _EQUALS)[0]) > 1 for b in distinct
+    )
+    return ("; " if grouped else ", ").join(distinct)
+
+
+_COMMA = re.compile(",")
+_EQUALS = re.compile("=")
+
+
+def _is_collection(value: Value) -> bool:
+    """A gold of several elements (a list, a set, a named tuple), which several boxes may
+    enumerate together."""
+    return isinstance(value, Items) and len(value.items) > 1 and value.open in ("", "\\{", "(")
 
 
 def _scalars(value: Value) -> list[Scalar]:
@@ -145,7 +168,17 @@ def _read_gold_value(gold: str) -> tuple[Value | Outcome, dict[str, Any]]:
 
 
 def _score(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any]) -> Outcome:
-    """1.0 when the answer (every box of it, or the boxes together) equals the gold."""
+    """1.0 when the answer equals the gold.
+
+    Several different boxes: when the gold has several elements (a list, a set, a tuple),
+    the boxes together are the answer (``\\boxed{(2,2)}`` and ``\\boxed{(6,2)}`` answer
+    ``(2,2), (6,2)``; one wrong element scores 0); otherwise they are alternatives, a hedge,
+    and score 1 only if each of them equals the gold."""
+    if len(answers) > 1 and _is_collection(gold_value):
+        outcome = _score((join_boxes(answers),), gold_value, details)
+        if outcome.score == 1.0:
+            outcome.details["reason"] = "the boxes together equal the gold"
+        return outcome
     hedged = len(answers) > 1
     method = "none"
     for answer in answers:

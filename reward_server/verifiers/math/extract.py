@@ -26,10 +26,17 @@ from .normalise import find_group_end
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # Possessive quantifiers throughout: no backtracking, so long runs of blanks stay linear.
 _ANCHOR_RE = re.compile(
-    r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|the\s++(?:correct\s++)?answer\s++is(?![a-z])|"
-    r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])",
+    r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|(?<![a-z])(?:the\s++)?(?:correct\s++)?answer\s++is(?![a-z])|"
+    r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])|(?<![a-z])answer(?=[ \t]*+(?:\$|\\\(|\\\[))",
     re.IGNORECASE,
 )
+_DISPLAY_OPEN_RE = re.compile(r"\$\$|\\\[")
+_CURRENCY_RE = re.compile(r"^\$\s*(?=[\d.])|(?<=[\d.])\s*\$$")
+#: A short trailing unit after a bare number: "28 percent", "$28$ %", "10 apples".
+_TRAILING_UNIT_RE = re.compile(r"\s*+(%|(?:[a-zA-Z]{2,}\.?[ \t]*+){1,2})$")
+_NOT_UNITS = frozenset(["is", "are", "was", "so", "the", "and", "or", "of", "to", "it", "we", "thus"])
+#: A chat template's turn marker: what follows it is a new turn, not this answer.
+_NEW_TURN_RE = re.compile(r"<\|im_start\|>")
 _ANCHOR_TAIL_RE = re.compile(r"[ \t]*+(?:\*\*|__)?+\s*+[:：]?+\s*+(?:\*\*|__)?+")
 _MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _BARE_TOKEN_RE = re.compile(r"\s*+([^\s$.,;]+)")
@@ -59,6 +66,10 @@ def answer_region(completion: str, *, prefilled: bool = False) -> str | None:
     region = split_think(completion, prefilled=prefilled).answer
     if region is not None and _THINK_OPEN_RE.search(region):
         return None
+    if region is not None:
+        turn = _NEW_TURN_RE.search(region)
+        if turn is not None:
+            region = region[: turn.start()]
     return region
 
 
@@ -93,6 +104,17 @@ def _anchored(region: str) -> str | None:
         return None
     tail = _ANCHOR_TAIL_RE.match(region, last.end())
     rest = region[tail.end() if tail else last.end() :].strip()
+    display = _DISPLAY_OPEN_RE.match(rest)
+    if display:  # "Answer \\[ 9 \\]": a display may span lines; an inline formula may not
+        closing = "$$" if display.group() == "$$" else "\\]"
+        end = rest.find(closing, display.end())
+        if end < 0:
+            return None
+        answer = rest[display.end() : end].strip()
+        after = rest[end + len(closing) :].strip().lstrip(".").strip()
+        if not answer or (after and not _CLOSING_REMARK_RE.fullmatch(after)):
+            return None
+        return answer
     line, _, after = rest.partition("\n")
     cut = _sentence_end(line)
     answer, tail = line[:cut], line[cut:] + "\n" + after
@@ -128,6 +150,15 @@ def _bare(region: str) -> str | None:
     bold = _BOLD_RE.fullmatch(text)
     if bold:
         text = bold.group(1).strip()  # **5**
+    if text.count("$") == 1 and _CURRENCY_RE.search(text):
+        text = _CURRENCY_RE.sub("", text)  # $1,000.99
+    unit = _TRAILING_UNIT_RE.search(text.rstrip(". "))
+    if unit and unit.start() > 0 and unit.group(1).strip(". ").lower() not in _NOT_UNITS:
+        head = text[: unit.start()].strip()
+        if head[-1:].isdigit() and "$" not in head:
+            # "28 percent", "10 apples": the number, its unit dropped later ("$5$ cm", a
+            # formula followed by words, stays prose)
+            return f"{head} {unit.group(1).strip()}" if _bare(head) is not None else None
     math = _MATH_SPAN_RE.fullmatch(text) or _MATH_SPAN_RE.fullmatch(text.rstrip(". "))
     if math:
         return next(g for g in math.groups() if g is not None).strip()
