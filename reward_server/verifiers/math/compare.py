@@ -146,6 +146,17 @@ def _unassign(value: Value) -> Value:
             # In the written order, names kept: "y = 4, b = 7" is (4, 7), and an answer that
             # names its values is matched name by name.
             return Items(tuple(v for _, v in pairs), "(", ")", tuple(names))
+        width = len(set(names))
+        if len(names) % width == 0 and all(
+            sorted(names[k : k + width]) == sorted(names[:width])
+            for k in range(0, len(names), width)
+        ):  # "p = 5, q = 2 and p = 7, q = 2": two solutions (5, 2) and (7, 2)
+            return Items(
+                tuple(
+                    _unassign(Items(value.items[k : k + width]))
+                    for k in range(0, len(names), width)
+                )
+            )
     if (
         isinstance(value, Items)
         and value.is_bare
@@ -157,11 +168,12 @@ def _unassign(value: Value) -> Value:
 
 
 def _is_assignment(value: Value) -> bool:
+    """``x = 3``, ``a_1 = 2``, ``AB = 4``: a name (or a named quantity) given a value."""
     return (
         isinstance(value, Relation)
         and value.ops == ("=",)
-        and _is_name(value.terms[0])
         and isinstance(value.terms[0], Scalar)
+        and (_is_name(value.terms[0]) or _is_named_quantity(value.terms[0]))
     )
 
 

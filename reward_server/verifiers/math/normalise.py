@@ -492,10 +492,22 @@ def or_and_to_commas(text: str) -> str:
 _COMMAND_ARG_RE = re.compile(r"\\[a-zA-Z]+\s*\{[a-zA-Z*]*\}")
 
 
+_SUBSCRIPT_RE = re.compile(r"_\{[^{}]*\}")
+_MATH_CONTEXT_RE = re.compile(r"[=:|<>]|\\angle|\\overline|\\frac")
+
+
 def has_words(text: str) -> bool:
-    """True when ``text`` contains a word of three letters or more that is not mathematics."""
+    """True when ``text`` contains a word of three letters or more that is not mathematics.
+
+    Subscripts (``S_{MBCN}``) are names, and so are capitals in a formula (``\\angle ABC``,
+    ``|ABCD| = 5``); a capitalised word alone (``YES``) is still a word."""
     bare = _COMMAND_ARG_RE.sub(" ", text)  # \\begin{pmatrix}, \\mathbb{R}: names, not words
-    return any(len(w) >= 3 and w.lower() not in MATH_WORDS for w in _WORD_RE.findall(bare))
+    bare = _SUBSCRIPT_RE.sub(" ", bare)
+    formula = bool(_MATH_CONTEXT_RE.search(bare))
+    return any(
+        len(w) >= 3 and w.lower() not in MATH_WORDS and not (formula and w.isupper())
+        for w in _WORD_RE.findall(bare)
+    )
 
 
 def is_prose(text: str) -> bool:

@@ -181,7 +181,7 @@ def _proven_zero(d: Any) -> bool:
     if d == 0:
         return True
     try:
-        if sympy.count_ops(d) > PROOF_MAX_OPS:
+        if sympy.count_ops(d) > PROOF_MAX_OPS or _has_huge_rational(d):
             return False
         for rewrite in (
             sympy.expand,
@@ -195,6 +195,20 @@ def _proven_zero(d: Any) -> bool:
     except Exception:  # noqa: BLE001 - no proof is "not shown equal"
         return False
     return _simplify_equal(d, sympy.Integer(0))
+
+
+#: Rationals beyond this size make ``simplify`` and minimal polynomials slow for nothing:
+#: such an expression is not shown equal.
+PROOF_MAX_BITS = 256
+
+
+def _has_huge_rational(d: Any) -> bool:
+    import sympy
+
+    return any(
+        max(int(r.p).bit_length(), int(r.q).bit_length()) > PROOF_MAX_BITS
+        for r in d.atoms(sympy.Rational)
+    )
 
 
 def _small_algebraic(d: Any) -> bool:
@@ -304,7 +318,9 @@ def _simplify_equal(g: Any, a: Any) -> bool:
     import sympy
 
     try:
-        if sympy.count_ops(g) + sympy.count_ops(a) > SIMPLIFY_MAX_NODES:
+        if sympy.count_ops(g) + sympy.count_ops(a) > SIMPLIFY_MAX_NODES or _has_huge_rational(
+            g - a
+        ):
             return False
         return bool(sympy.simplify(g - a) == 0)
     except Exception:  # noqa: BLE001 - not shown equal
