@@ -122,7 +122,23 @@ def _anchored(region: str) -> str | None:
     tail = tail.strip().lstrip(".").strip()
     if not answer or (tail and not _CLOSING_REMARK_RE.fullmatch(tail)):
         return None
-    return answer
+    return _predicate(answer)
+
+
+#: "Final Answer: The volume of $ABCD$ is 120.": the anchored sentence states the value.
+_COPULA_RE = re.compile(r"\s(?:is|are|equals)\s++", re.IGNORECASE)
+
+
+def _predicate(answer: str) -> str:
+    """The value an anchored sentence states: what follows its last "is" when the words
+    before it are prose (``The largest n is 34`` → ``34``); the answer itself otherwise."""
+    last = None
+    for match in _COPULA_RE.finditer(answer):
+        last = match
+    if last is None or not re.search(r"[a-zA-Z]{3,}", answer[: last.start()]):
+        return answer
+    value = answer[last.end() :].strip()
+    return value or answer
 
 
 def _sentence_end(line: str) -> int:
