@@ -63,15 +63,32 @@ def compare(gold: Value, answer: Value) -> tuple[bool, str]:
 
 
 def _is_equation(value: Value) -> bool:
-    """A genuine equation (``x^2 + y^2 = 1``), not an assignment (``x = 3``) nor a named
-    quantity's value (``|AB| = 1``, ``V_1 : V_2 = 11 : 21``, ``(p, q) = (3, 2)``)."""
+    """A genuine equation (``x^2 + y^2 = 1``), not an assignment (``x = 3``), a named
+    quantity's value (``|AB| = 1``, ``V_1 : V_2 = 11 : 21``, ``(p, q) = (3, 2)``) nor a
+    computation (``\\binom{5}{2} = 10``, which stands for its last side)."""
     return (
         isinstance(value, Relation)
         and value.ops == ("=",)
         and not _is_name(value.terms[0])
         and not _is_name(value.terms[1])
         and not _is_named_quantity(value.terms[0])
+        and not _is_computation(value)
     )
+
+
+def _is_computation(value: Relation) -> bool:
+    """Every side a constant: ``2 + 3 = 5``, ``\\sqrt{4} = 2``."""
+    for term in value.terms:
+        if not isinstance(term, Scalar):
+            return False
+        if term.number is not None:
+            continue
+        try:
+            if scalar_sympy(term).free_symbols:
+                return False
+        except Exception:  # noqa: BLE001 - an unreadable side: not a computation
+            return False
+    return True
 
 
 _UPPER = r"(?:[A-Z](?:_\{?[A-Za-z0-9]+\}?)?'*)"

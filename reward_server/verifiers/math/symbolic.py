@@ -77,7 +77,19 @@ def _evaluate(tree: Any) -> Any:
         return _evaluate(tree.args[0])
     if not tree.args or isinstance(tree, sympy.MatrixBase):
         return tree
-    return tree.func(*[_evaluate(a) for a in tree.args])
+    args = [_evaluate(a) for a in tree.args]
+    if isinstance(tree, sympy.Pow):
+        base, exponent = args
+        if (
+            exponent.is_Rational
+            and exponent.q % 2 == 1
+            and base.is_number
+            and base.is_extended_negative
+        ):
+            # \sqrt[3]{-8} is -2: an odd root of a negative real is the real root, as in
+            # school mathematics, not sympy's principal (complex) root.
+            return sympy.Integer(-1) ** exponent.p * sympy.Pow(-base, exponent)
+    return tree.func(*args)
 
 
 def scalar_sympy(scalar: Scalar) -> Any:
