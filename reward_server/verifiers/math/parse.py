@@ -434,7 +434,7 @@ def _determinant(matrix: Matrix) -> Scalar:
     terms = []
     for perm in itertools.permutations(range(n)):
         inversions = sum(1 for i in range(n) for j in range(i + 1, n) if perm[i] > perm[j])
-        factors = "".join(f"({matrix.rows[i][perm[i]].text})" for i in range(n))  # type: ignore[union-attr]
+        factors = "\\cdot ".join(f"({matrix.rows[i][perm[i]].text})" for i in range(n))  # type: ignore[union-attr]
         terms.append(("-" if inversions % 2 else "+") + factors)
     return _scalar("".join(terms).lstrip("+"))
 
