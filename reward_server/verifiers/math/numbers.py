@@ -154,8 +154,8 @@ def read_literal(text: str) -> Literal | None:
     m = _MIXED_RE.fullmatch(s)
     if m:
         den = int(m.group(4))
-        if den == 0:
-            return None
+        if den == 0 or int(m.group(3)) >= den:
+            return None  # 2\frac{3}{2} is no mixed number: the parser reads a product
         value = int(m.group(2)) + Fraction(int(m.group(3)), den)
         return Literal(-value if m.group(1) == "-" else value)
     m = _SCI_RE.fullmatch(s) or _E_RE.fullmatch(s)
