@@ -27,6 +27,7 @@ _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # Possessive quantifiers throughout: no backtracking, so long runs of blanks stay linear.
 _ANCHOR_RE = re.compile(
     r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|(?<![a-z])(?:the\s++)?(?:correct\s++)?answer\s++is(?![a-z])|"
+    r"(?<![a-z])the\s++solution(?:\s++set)?+\s++is(?![a-z])|"
     r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])|(?<![a-z])answer(?=[ \t]*+(?:\$|\\\(|\\\[))",
     re.IGNORECASE,
 )
@@ -35,6 +36,13 @@ _CURRENCY_RE = re.compile(r"^\$\s*(?=[\d.])|(?<=[\d.])\s*\$$")
 #: A short trailing unit after a bare number: "28 percent", "$28$ %", "10 apples".
 _TRAILING_UNIT_RE = re.compile(r"\s*+(%|(?:[a-zA-Z]{2,}\.?[ \t]*+){1,2})$")
 _NOT_UNITS = frozenset(["is", "are", "was", "so", "the", "and", "or", "of", "to", "it", "we", "thus"])
+#: "$\\boxed{14}$ is our answer.", "Therefore $x \\ge 5$ is the solution.": a formula that the
+#: last sentence calls the answer.
+_POSTFIX_ANCHOR_RE = re.compile(
+    r"(\$[^$\n]++\$|\\\((?:(?!\\\)).)++\\\))\s*+is\s++(?:the|our)\s++(?:final\s++)?+"
+    r"(?:answer|solution)\s*+[.!]?+\s*+$",
+    re.IGNORECASE,
+)
 #: A chat template's turn marker: what follows it is a new turn, not this answer.
 _NEW_TURN_RE = re.compile(r"<\|im_start\|>")
 _ANCHOR_TAIL_RE = re.compile(r"[ \t]*+(?:\*\*|__)?+\s*+[:：]?+\s*+(?:\*\*|__)?+")
@@ -96,7 +104,11 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
 
 
 def _anchored(region: str) -> str | None:
-    """The answer after the last anchored phrase, if that answer ends the region."""
+    """The answer after the last anchored phrase, if that answer ends the region (or the
+    formula a closing "... is our answer." names)."""
+    postfix = _POSTFIX_ANCHOR_RE.search(region, max(0, len(region) - 400))
+    if postfix:
+        return _DOLLARS_RE.sub(" ", postfix.group(1)).strip()
     last = None
     for match in _ANCHOR_RE.finditer(region):
         last = match
