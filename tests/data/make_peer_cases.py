@@ -29,7 +29,7 @@ Where we decide otherwise, the row also has ``ours`` (our verdict) and ``reason`
 the field"), ``ill-posed`` (the case has no single right verdict: the gold is not an
 answer, or the strings are mangled) or ``peer-wrong`` (the peer's verdict is
 mathematically wrong), with a ``note``.  Regenerating keeps these adjudications (matched by
-source, path, test, gold and prediction).  Run from the repository root:
+source, path, test, gold, prediction and options).  Run from the repository root:
 
     .venv/bin/python tests/data/make_peer_cases.py --raw /path/to/raw
 """
@@ -197,7 +197,8 @@ def _case(test: str, mode: str, gold: Any, pred: Any, verdict: int, options: dic
 
 
 def _key(row: dict[str, Any]) -> tuple[str, ...]:
-    return (row["source"], row["path"], row["test"], row["gold"], row["prediction"])
+    options = json.dumps(row.get("peer_options", {}), sort_keys=True)
+    return (row["source"], row["path"], row["test"], row["gold"], row["prediction"], options)
 
 
 def build(raw: Path) -> list[dict[str, Any]]:
