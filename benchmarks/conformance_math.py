@@ -201,10 +201,14 @@ def main() -> None:
     ):
         print(f"\n{label}: {len(items)}")
         for case in items:
-            print(f"  {case['id']:12} gold {_short(case['gold'], 40)!r}  pred {_short(case['prediction'])!r}")
+            print(
+                f"  {case['id']:12} gold {_short(case['gold'], 40)!r}  pred {_short(case['prediction'])!r}"
+            )
     print(f"\nour misses on decidable cases: {len(report['our_misses'])}")
     for case, mine in report["our_misses"]:
-        print(f"  {case['id']:12} ours {mine!s:7} truth {truth(case)}  gold {_short(case['gold'], 40)!r}  pred {_short(case['prediction'])!r}")
+        print(
+            f"  {case['id']:12} ours {mine!s:7} truth {truth(case)}  gold {_short(case['gold'], 40)!r}  pred {_short(case['prediction'])!r}"
+        )
     print(f"\ncases where we do not give our adjudicated verdict: {len(report['not_adjudicated'])}")
     for case, mine in report["not_adjudicated"]:
         print(
@@ -215,7 +219,9 @@ def main() -> None:
         print("\nadjudicated disagreements with the peers:")
         for case in cases:
             if "reason" in case:
-                print(f"  {case['id']:12} {case['reason']:10} peer {case['peer']!s:5} ours {case['ours']!s:5} {case.get('note', '')}")
+                print(
+                    f"  {case['id']:12} {case['reason']:10} peer {case['peer']!s:5} ours {case['ours']!s:5} {case.get('note', '')}"
+                )
 
 
 def _row(source: str, s: dict[str, int]) -> str:

@@ -49,7 +49,13 @@ ADJUDICATION = ("ours", "reason", "note")
 #: (source repo, path, ref, short id prefix, mode) of the files read by ``parametrize``.
 AST_SOURCES = [
     ("huggingface/Math-Verify", "tests/test_all.py", "v0.9.0 (PyPI sdist)", "mv-all", "completion"),
-    ("huggingface/Math-Verify", "tests/test_boxed.py", "v0.9.0 (PyPI sdist)", "mv-box", "completion"),
+    (
+        "huggingface/Math-Verify",
+        "tests/test_boxed.py",
+        "v0.9.0 (PyPI sdist)",
+        "mv-box",
+        "completion",
+    ),
     (
         "huggingface/Math-Verify",
         "tests/test_numina_cases.py",
@@ -64,8 +70,20 @@ AST_SOURCES = [
         "mv-ot",
         "completion",
     ),
-    ("huggingface/Math-Verify", "tests/test_yujianll.py", "v0.9.0 (PyPI sdist)", "mv-yj", "completion"),
-    ("huggingface/Math-Verify", "tests/test_strict.py", "v0.9.0 (PyPI sdist)", "mv-strict", "completion"),
+    (
+        "huggingface/Math-Verify",
+        "tests/test_yujianll.py",
+        "v0.9.0 (PyPI sdist)",
+        "mv-yj",
+        "completion",
+    ),
+    (
+        "huggingface/Math-Verify",
+        "tests/test_strict.py",
+        "v0.9.0 (PyPI sdist)",
+        "mv-strict",
+        "completion",
+    ),
     (
         "huggingface/lighteval",
         "tests/metrics/test_extractive_match.py",

@@ -35,7 +35,9 @@ _DISPLAY_OPEN_RE = re.compile(r"\$\$|\\\[")
 _CURRENCY_RE = re.compile(r"^\$\s*(?=[\d.])|(?<=[\d.])\s*\$$")
 #: A short trailing unit after a bare number: "28 percent", "$28$ %", "10 apples".
 _TRAILING_UNIT_RE = re.compile(r"\s*+(%|(?:[a-zA-Z]{2,}\.?[ \t]*+){1,2})$")
-_NOT_UNITS = frozenset(["is", "are", "was", "so", "the", "and", "or", "of", "to", "it", "we", "thus"])
+_NOT_UNITS = frozenset(
+    ["is", "are", "was", "so", "the", "and", "or", "of", "to", "it", "we", "thus"]
+)
 #: "$\\boxed{14}$ is our answer.", "Therefore $x \\ge 5$ is the solution.": a formula that the
 #: last sentence calls the answer.
 _POSTFIX_ANCHOR_RE = re.compile(

@@ -305,7 +305,9 @@ _TRIG_DEGREE_RE = re.compile(
 _CIS_RE = re.compile(r"(?<![a-zA-Z\\])cis\s*\(([^()]*)\)")
 
 
-_TRIG_CALL_RE = re.compile(r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*+(?:\^\s*+\{?[0-9]\}?\s*+)?([({])")
+_TRIG_CALL_RE = re.compile(
+    r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*+(?:\^\s*+\{?[0-9]\}?\s*+)?([({])"
+)
 _DEGREE_SIGN_RE = re.compile(r"\^\s*+\{?+\s*+\\circ\s*+\}?+")
 
 

@@ -67,7 +67,9 @@ _SETMINUS_RE = re.compile(r"\\(?:setminus|backslash)(?![a-zA-Z])")
 _COMMA_RE = re.compile(",")
 _COLON_RE = re.compile(r"(?<!\\):(?!=)")
 _MIXED_SPACE_RE = re.compile(r"([+-]?)(\d+) (\d+)\s*/\s*(\d+)")
-_NAME_TUPLE_RE = re.compile(r"\(\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?(?:\s*,\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?)+\s*\)")
+_NAME_TUPLE_RE = re.compile(
+    r"\(\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?(?:\s*,\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?)+\s*\)"
+)
 _CHOICE_GOLD_OPTION_RE = re.compile(r"([A-E])[.)]\s+(\S.*)", re.DOTALL)
 NAME_RE = re.compile(
     r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z](?:'+|\^\{?-1\}?)?\([a-zA-Z0-9]*\)"
@@ -102,7 +104,9 @@ _REALS_FORMS = {
 
 def is_name(value: Value) -> bool:
     """A variable's or function's name (``x``, ``a_1``, ``f(x)``, ``\\theta``), not a value."""
-    return isinstance(value, Scalar) and value.number is None and bool(NAME_RE.fullmatch(value.text))
+    return (
+        isinstance(value, Scalar) and value.number is None and bool(NAME_RE.fullmatch(value.text))
+    )
 
 
 class Unreadable(ValueError):
@@ -301,9 +305,7 @@ def _flatten_signs(items: tuple[Value, ...]) -> tuple[Value, ...]:
     return tuple(out)
 
 
-_TIME_RE = re.compile(
-    r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:\s*([ap])\.?\s*m\.?)?", re.IGNORECASE
-)
+_TIME_RE = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:\s*([ap])\.?\s*m\.?)?", re.IGNORECASE)
 
 
 def _read_colon(text: str, parts: list[str]) -> Ratio:
