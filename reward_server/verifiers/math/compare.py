@@ -44,12 +44,17 @@ _TUPLE_BRACKETS = {("(", ")"), ("\\langle", "\\rangle"), ("[", "]")}
 
 def compare(gold: Value, answer: Value) -> tuple[bool, str]:
     """``(equal, method)`` for a gold and an answer value."""
-    if _is_equation(gold):
+    if isinstance(gold, Relation) and _is_equation(gold):
         if isinstance(answer, Relation) and answer.ops == ("=",):
             return _equations(gold, answer)
         return False, "equation expected"
-    if _is_equation(answer) and _is_curve_assignment(gold):
-        return _equations(gold, answer)  # type: ignore[arg-type]
+    if (
+        _is_equation(answer)
+        and isinstance(gold, Relation)
+        and isinstance(answer, Relation)
+        and _is_curve_assignment(gold)
+    ):
+        return _equations(gold, answer)
     if isinstance(gold, Scalar) and _is_unsolved_equation(answer):
         return False, "unsolved equation"  # 2x = 5 says x = 5/2, not 5
     named = [
@@ -154,7 +159,7 @@ def _unassign(value: Value) -> Value:
     if isinstance(value, Relation) and value.ops == ("\\in",) and _is_name(value.terms[0]):
         return value.terms[1]
     if isinstance(value, Items) and value.items and all(_is_assignment(v) for v in value.items):
-        pairs = [(_name_of(v), v.terms[1]) for v in value.items]  # type: ignore[union-attr]
+        pairs = [(_name_of(v), v.terms[1]) for v in value.items if isinstance(v, Relation)]
         names = [n for n, _ in pairs]
         bases = {re.sub(r"_\{?[0-9]+\}?$", "", n) for n in names}
         if len(set(names)) == 1 or (len(bases) == 1 and all("_" in n for n in names)):

@@ -116,8 +116,8 @@ def _anchored(region: str) -> str | None:
         last = match
     if last is None:
         return None
-    tail = _ANCHOR_TAIL_RE.match(region, last.end())
-    rest = region[tail.end() if tail else last.end() :].strip()
+    tail_match = _ANCHOR_TAIL_RE.match(region, last.end())
+    rest = region[tail_match.end() if tail_match else last.end() :].strip()
     display = _DISPLAY_OPEN_RE.match(rest)
     if display:  # "Answer \\[ 9 \\]": a display may span lines; an inline formula may not
         closing = "$$" if display.group() == "$$" else "\\]"

@@ -95,7 +95,7 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
         return 4.0
     if isinstance(node, sympy.MatrixBase):
         return max((_bits(x, depth + 1, counter) for x in node), default=1.0)
-    args = getattr(node, "args", ())
+    args: tuple[Any, ...] = getattr(node, "args", ())
     # (isinstance(Pow(E, x), exp) is True in sympy: test the Pow class first, exactly.)
     if isinstance(node, sympy.Pow) or type(node) is sympy.exp:
         base, exponent = args if isinstance(node, sympy.Pow) else (sympy.E, args[0])

@@ -43,7 +43,7 @@ def _converter() -> Any:
     import sympy
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 
-    class _Converter(_Latex2Sympy):  # type: ignore[misc]
+    class _Converter(_Latex2Sympy):
         def parse_number(self, text: str) -> Any:
             return sympy.Rational(text.replace(",", ""))
 
@@ -69,8 +69,8 @@ def _converter() -> Any:
 
 @functools.cache
 def _antlr() -> tuple[Any, Any]:
-    from antlr4 import Token
-    from antlr4.atn.PredictionMode import PredictionMode
+    from antlr4 import Token  # type: ignore[import-untyped]
+    from antlr4.atn.PredictionMode import PredictionMode  # type: ignore[import-untyped]
 
     return Token, PredictionMode
 

@@ -139,33 +139,34 @@ def _relation_realset(rel: Relation) -> list[Interval] | None:
         "\\ne",
     }:
         return None
-    names = [k for k, t in enumerate(terms) if is_name(t)]
+    sides = [t for t in terms if isinstance(t, Scalar)]
+    names = [k for k, t in enumerate(sides) if is_name(t)]
     if len(names) != 1:
         return _solved(rel)
     k = names[0]
     lo, hi = _NEG_INF, _POS_INF
     lo_open = hi_open = True
     for j, op in enumerate(ops):
-        left, right = terms[j], terms[j + 1]
+        left, right = sides[j], sides[j + 1]
         if op == "\\ne" and len(ops) == 1:
-            c = terms[1 - k]
-            return [Interval(_NEG_INF, c, True, True), Interval(c, _POS_INF, True, True)]  # type: ignore[arg-type]
+            c = sides[1 - k]
+            return [Interval(_NEG_INF, c, True, True), Interval(c, _POS_INF, True, True)]
         if op == "=" and len(ops) == 1:
-            c = terms[1 - k]
-            return [Interval(c, c, False, False)]  # type: ignore[arg-type]
+            c = sides[1 - k]
+            return [Interval(c, c, False, False)]
         if op not in INEQUALITIES:
             return None
         strict = op in ("<", ">")
         # Normalise to "left < right".
         if op in (">", "\\ge"):
             left, right = right, left
-        if right is terms[k] and left is not terms[k]:
+        if right is sides[k] and left is not sides[k]:
             lo, lo_open = left, strict  # c < x
-        elif left is terms[k]:
+        elif left is sides[k]:
             hi, hi_open = right, strict  # x < c
         else:
             return _solved(rel)
-    return [_fix_infinite(Interval(lo, hi, lo_open, hi_open))]  # type: ignore[arg-type]
+    return [_fix_infinite(Interval(lo, hi, lo_open, hi_open))]
 
 
 def _solved(rel: Relation) -> list[Interval] | None:
