@@ -341,7 +341,11 @@ def _simplify_equal(g: Any, a: Any) -> bool:
 
 def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool:
     """``gl = gr`` and ``al = ar`` have the same solutions: their sides' differences are
-    proportional by a nonzero constant (``y = 2x + 3`` and ``2x - y + 3 = 0``)."""
+    proportional by a nonzero constant (``y = 2x + 3`` and ``2x - y + 3 = 0``).
+
+    As for expressions, closeness proves nothing (``x + y = 1 + 10^{-50}`` is not
+    ``x + y = 1``): the ratio of the two differences is computed exactly at random rational
+    points, and where the values are irrational the proportionality must be proven."""
     import sympy
 
     try:
@@ -355,12 +359,27 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
     if not symbols:
         return False
     rng = random.Random(7)
-    ratio = None
+    ratio: Any = None
+    exact = True
     seen = 0
     for _ in range(RANDOM_POINTS * 3):
         point = {s: sympy.Rational(rng.randint(-300, 300), rng.randint(7, 97)) for s in symbols}
         try:
-            gv, av = _evalf(g.xreplace(point), 40), _evalf(a.xreplace(point), 40)
+            gp, ap = g.xreplace(point), a.xreplace(point)
+            if _exact_value(gp) and _exact_value(ap):
+                if ap == 0:
+                    if gp != 0:
+                        return False
+                    continue
+                r = gp / ap
+                if r == 0 or (ratio is not None and sympy.expand(r - ratio) != 0):
+                    return False
+                ratio = r if ratio is None else ratio
+                seen += 1
+                if seen >= RANDOM_POINTS:
+                    break
+                continue
+            gv, av = _evalf(gp, 40), _evalf(ap, 40)
         except Exception:  # noqa: BLE001, S112 - a point where a side is undefined is skipped
             continue
         if gv is None or av is None:
@@ -373,13 +392,16 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
         if _close(r, 0, 40) or abs(r) < 1e-30:
             return False
         if ratio is None:
-            ratio = r
-        elif not _close(r, ratio, 40):
+            ratio = gp / ap  # the exact ratio, for the proof below
+        elif not _close(r, _evalf(ratio, 40) or r, 40):
             return False
+        exact = False
         seen += 1
         if seen >= RANDOM_POINTS:
-            return True
-    return False
+            break
+    if seen < RANDOM_POINTS:
+        return False
+    return exact or _proven_zero(sympy.expand(g - ratio * a))
 
 
 __all__ = [
