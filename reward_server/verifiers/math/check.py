@@ -175,10 +175,18 @@ def _score(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any])
     ``(2,2), (6,2)``; one wrong element scores 0); otherwise they are alternatives, a hedge,
     and score 1 only if each of them equals the gold."""
     if len(answers) > 1 and _is_collection(gold_value):
+        each = _score_each(answers, gold_value, dict(details))
+        if each.score == 1.0 or each.status != "ok":
+            return each  # the same answer boxed twice (or refused by a guard)
         outcome = _score((join_boxes(answers),), gold_value, details)
         if outcome.score == 1.0:
             outcome.details["reason"] = "the boxes together equal the gold"
         return outcome
+    return _score_each(answers, gold_value, details)
+
+
+def _score_each(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any]) -> Outcome:
+    """1.0 when every answer equals the gold: one answer, or equivalent boxes."""
     hedged = len(answers) > 1
     method = "none"
     for answer in answers:
