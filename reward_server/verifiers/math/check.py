@@ -24,7 +24,7 @@ from typing import Any
 from ..base import Outcome
 from .compare import compare
 from .extract import extract_answer, find_boxes
-from .normalise import has_words, normalise
+from .normalise import has_words, normalise, unit_of
 from .parse import Unreadable, read_gold, read_value, split_top
 from .symbolic import Unparseable, to_sympy
 from .values import (
@@ -139,12 +139,16 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
         if len(extraction.answers) == 1
         else [_cap(a) for a in extraction.answers[:8]]
     )
-    return _score(extraction.answers, gold_value, details)
+    return _score(extraction.answers, gold_value, details, unit_of(_gold_text(_as_text(gold))))
+
+
+def _as_text(gold: Any) -> str:
+    return gold if isinstance(gold, str) else str(gold)
 
 
 def _read_gold_value(gold: str) -> tuple[Value | Outcome, dict[str, Any]]:
     """The gold's value and the details describing it, or the ``invalid`` outcome."""
-    gold_source = _gold_text(gold if isinstance(gold, str) else str(gold))
+    gold_source = _gold_text(_as_text(gold))
     gold_norm = _cap(normalise(gold_source[:20000]))
     try:
         gold_value = read_gold(gold_source)
@@ -167,7 +171,9 @@ def _read_gold_value(gold: str) -> tuple[Value | Outcome, dict[str, Any]]:
     return gold_value, {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
 
 
-def _score(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any]) -> Outcome:
+def _score(
+    answers: tuple[str, ...], gold_value: Value, details: dict[str, Any], gold_unit: str | None
+) -> Outcome:
     """1.0 when the answer equals the gold.
 
     Several different boxes: when the gold has several elements (a list, a set, a tuple),
@@ -175,21 +181,28 @@ def _score(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any])
     ``(2,2), (6,2)``; one wrong element scores 0); otherwise they are alternatives, a hedge,
     and score 1 only if each of them equals the gold."""
     if len(answers) > 1 and _is_collection(gold_value):
-        each = _score_each(answers, gold_value, dict(details))
+        each = _score_each(answers, gold_value, dict(details), gold_unit)
         if each.score == 1.0 or each.status != "ok":
             return each  # the same answer boxed twice (or refused by a guard)
-        outcome = _score((join_boxes(answers),), gold_value, details)
+        outcome = _score((join_boxes(answers),), gold_value, details, gold_unit)
         if outcome.score == 1.0:
             outcome.details["reason"] = "the boxes together equal the gold"
         return outcome
-    return _score_each(answers, gold_value, details)
+    return _score_each(answers, gold_value, details, gold_unit)
 
 
-def _score_each(answers: tuple[str, ...], gold_value: Value, details: dict[str, Any]) -> Outcome:
-    """1.0 when every answer equals the gold: one answer, or equivalent boxes."""
+def _score_each(
+    answers: tuple[str, ...], gold_value: Value, details: dict[str, Any], gold_unit: str | None
+) -> Outcome:
+    """1.0 when every answer equals the gold: one answer, or equivalent boxes.  Units are
+    dropped, but a known unit that differs from the gold's is a different answer."""
     hedged = len(answers) > 1
     method = "none"
     for answer in answers:
+        answer_unit = unit_of(answer) if gold_unit else None
+        if answer_unit and answer_unit != gold_unit:
+            reason = f"a different unit ({answer_unit}, not {gold_unit})"
+            return Outcome.ok(0.0, comparison="unit", reason=reason, **details)
         try:
             value = read_value(answer, gold_value)
             equal, method = compare(gold_value, value)
@@ -217,7 +230,7 @@ def check_answer(answer: str, gold: str) -> Outcome:
         details["extracted"] = _cap(text)
         if not text.strip():
             return Outcome.ok(0.0, comparison="none", reason="empty answer", **details)
-        return _score((text,), gold_value, details)
+        return _score((text,), gold_value, details, unit_of(_gold_text(_as_text(gold))))
     except RecursionError:
         return _too_costly("input nested too deeply", {"extracted": None, "gold_normalised": None})
     except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never score it as 0

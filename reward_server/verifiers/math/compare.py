@@ -155,6 +155,9 @@ def _unassign(value: Value) -> Value:
     if isinstance(value, Relation) and value.ops and all(op == "=" for op in value.ops):
         if len(value.terms) == 2 and _is_name(value.terms[1]) and not _is_name(value.terms[0]):
             return value.terms[0]  # ``2 = x``, written the other way round
+        left = value.terms[0]
+        if len(value.terms) == 2 and isinstance(left, Items) and _is_named_quantity(left):
+            return _named_values(left, value.terms[1])  # (a, b) = (5, 1)
         return value.terms[-1]
     if isinstance(value, Relation) and value.ops == ("\\in",) and _is_name(value.terms[0]):
         return value.terms[1]
@@ -187,6 +190,21 @@ def _unassign(value: Value) -> Value:
     ):
         return Items(tuple(_unassign(v) for v in value.items))  # "p=5, q=2; p=7, q=2"
     return value
+
+
+def _named_values(names: Items, values: Value) -> Value:
+    """``(a, b) = (5, 1)``: the tuple ``(5, 1)`` with its names, and every tuple of a list
+    (``(x, y) = (5, 8), (8, 5)``) likewise."""
+    labels = tuple(v.text.replace(" ", "") for v in names.items if isinstance(v, Scalar))
+
+    def named(v: Value) -> Value:
+        if isinstance(v, Items) and v.open == "(" and len(v.items) == len(labels):
+            return Items(v.items, v.open, v.close, labels)
+        return v
+
+    if isinstance(values, Items) and values.is_bare:
+        return Items(tuple(named(v) for v in values.items))
+    return named(values)
 
 
 def _is_assignment(value: Value) -> bool:

@@ -486,6 +486,70 @@ def normalise(text: str) -> str:
     return _strip_trailing_punct(s).strip()
 
 
+#: Physical units, by their canonical name: two answers whose units are both known and
+#: differ are different answers (``10 days`` is not ``10 weeks``).
+_UNITS = {
+    "mm": ("mm", "millimeter", "millimetre"),
+    "cm": ("cm", "centimeter", "centimetre"),
+    "m": ("m", "meter", "metre"),
+    "km": ("km", "kilometer", "kilometre"),
+    "in": ("in", "inch"),
+    "ft": ("ft", "foot", "feet"),
+    "yd": ("yd", "yard"),
+    "mi": ("mi", "mile"),
+    "mg": ("mg", "milligram"),
+    "g": ("g", "gram"),
+    "kg": ("kg", "kilogram"),
+    "lb": ("lb", "lbs", "pound"),
+    "oz": ("oz", "ounce"),
+    "ml": ("ml", "milliliter", "millilitre"),
+    "l": ("l", "liter", "litre"),
+    "s": ("s", "sec", "secs", "second"),
+    "min": ("min", "mins", "minute"),
+    "h": ("h", "hr", "hrs", "hour"),
+    "day": ("day",),
+    "week": ("week", "wk"),
+    "month": ("month",),
+    "year": ("year", "yr", "yrs"),
+    "mph": ("mph",),
+    "kph": ("kph", "kmh"),
+}
+_UNIT_NAMES = {name: canon for canon, names in _UNITS.items() for name in names}
+_UNIT_TOKEN_RE = re.compile(r"[a-z]+|\^\s*\{?\s*([23])")
+
+
+def unit_of(text: str) -> str | None:
+    """The known physical unit written after a value (``5\\text{ cm}^2``, ``10weeks``,
+    ``3 square feet``) as ``cm^2``, ``week``, ``ft^2``; ``None`` when there is none or it
+    is no unit we know (``5 apples``)."""
+    s = _strip_delimiters(_UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text)))
+    head = _strip_wrapped_unit(s)
+    removed = s[len(head) :]
+    s = _strip_trailing_punct(_WS_RE.sub(" ", unwrap_commands(head)).strip())
+    removed = s[len(_strip_units(s)) :] + " " + unwrap_commands(removed)
+    base, power = None, 1
+    for m in _UNIT_TOKEN_RE.finditer(removed.lower()):
+        token = m.group()
+        if m.group(1):
+            power = int(m.group(1))
+        elif token in ("square", "sq", "squared"):
+            power = 2
+        elif token in ("cubic", "cubed", "cu"):
+            power = 3
+        elif token in ("per", "text", "mathrm", "mbox"):
+            continue
+        else:
+            name = token if token in _UNIT_NAMES else token.rstrip("s")
+            if name.endswith("che"):  # inches
+                name = name[:-1]
+            if name not in _UNIT_NAMES or base is not None:
+                return None
+            base = _UNIT_NAMES[name]
+    if base is None:
+        return None
+    return base if power == 1 else f"{base}^{power}"
+
+
 def or_and_to_commas(text: str) -> str:
     """ "3 or 4" → "3, 4": several answers joined by words are a list."""
     return _OR_AND_RE.sub(",", text) if ("or" in text or "and" in text) else text
