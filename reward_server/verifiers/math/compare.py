@@ -155,10 +155,12 @@ def _unassign(value: Value) -> Value:
     if isinstance(value, Relation) and value.ops and all(op == "=" for op in value.ops):
         if len(value.terms) == 2 and _is_name(value.terms[1]) and not _is_name(value.terms[0]):
             return value.terms[0]  # ``2 = x``, written the other way round
-        left = value.terms[0]
+        left, right = value.terms[0], value.terms[-1]
         if len(value.terms) == 2 and isinstance(left, Items) and _is_named_quantity(left):
-            return _named_values(left, value.terms[1])  # (a, b) = (5, 1)
-        return value.terms[-1]
+            return _named_values(left, right)  # (a, b) = (5, 1)
+        if isinstance(left, Ratio) and isinstance(right, Ratio):
+            return Ratio(right.parts)  # V_1 : V_2 = 11 : 21 is a ratio, never a time
+        return right
     if isinstance(value, Relation) and value.ops == ("\\in",) and _is_name(value.terms[0]):
         return value.terms[1]
     if isinstance(value, Items) and value.items and all(_is_assignment(v) for v in value.items):
@@ -331,8 +333,8 @@ def _ratios(gold: Value, answer: Value) -> tuple[bool, str]:
         return _proportional(gold.parts, answer.parts), "ratio"
     ratio, other = (gold, answer) if isinstance(gold, Ratio) else (answer, gold)
     assert isinstance(ratio, Ratio)
-    if ratio.meridiem or len(ratio.parts) != 2 or not isinstance(other, Scalar):
-        return False, "ratio expected"
+    if ratio.clock is not None or len(ratio.parts) != 2 or not isinstance(other, Scalar):
+        return False, "ratio expected"  # 2:10 reads as a time: no number is a time
     if any(p.number == 0 for p in ratio.parts):
         return False, "undefined ratio"
     num, den = ratio.parts
