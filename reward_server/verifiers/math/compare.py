@@ -166,9 +166,8 @@ def _unassign(value: Value) -> Value:
     if isinstance(value, Items) and value.items and all(_is_assignment(v) for v in value.items):
         pairs = [(_name_of(v), v.terms[1]) for v in value.items if isinstance(v, Relation)]
         names = [n for n, _ in pairs]
-        bases = {re.sub(r"_\{?[0-9]+\}?$", "", n) for n in names}
-        if len(set(names)) == 1 or (len(bases) == 1 and all("_" in n for n in names)):
-            return Items(tuple(v for _, v in pairs))
+        if len(set(names)) == 1 or _numbered_roots(names):
+            return Items(tuple(v for _, v in pairs))  # x = 1 or x = 2; x_1 = 1, x_2 = 2
         if len(set(names)) == len(names):
             # In the written order, names kept: "y = 4, b = 7" is (4, 7), and an answer that
             # names its values is matched name by name.
@@ -222,7 +221,17 @@ def _is_assignment(value: Value) -> bool:
 def _name_of(value: Relation) -> str:
     term = value.terms[0]
     assert isinstance(term, Scalar)
-    return re.sub(r"_\{([a-zA-Z0-9])\}", r"_\1", term.text.replace(" ", ""))
+    return re.sub(r"_\{([^{}]*)\}", r"_\1", term.text.replace(" ", ""))
+
+
+def _numbered_roots(names: list[str]) -> bool:
+    """``x_1, x_2, x_3``: one letter numbered from 0 or 1 labels roots in no particular
+    order; ``a_3, a_{37}`` name particular terms, matched by name."""
+    parts = [re.fullmatch(r"([a-zA-Z])_([0-9]+)", n) for n in names]
+    if not all(parts) or len({p.group(1) for p in parts if p}) != 1:
+        return False
+    numbers = sorted(int(p.group(2)) for p in parts if p)
+    return numbers in (list(range(1, len(names) + 1)), list(range(len(names))))
 
 
 def _equal(gold: Value, answer: Value) -> tuple[bool, str]:

@@ -160,12 +160,12 @@ def _relation_realset(rel: Relation) -> list[Interval] | None:
         # Normalise to "left < right".
         if op in (">", "\\ge"):
             left, right = right, left
-        if right is sides[k] and left is not sides[k]:
+        if right is sides[k] and left is not sides[k] and lo is _NEG_INF:
             lo, lo_open = left, strict  # c < x
-        elif left is sides[k]:
+        elif left is sides[k] and hi is _POS_INF:
             hi, hi_open = right, strict  # x < c
         else:
-            return _solved(rel)
+            return _solved(rel)  # "-\\infty > x < 3": not one interval as written
     return [_fix_infinite(Interval(lo, hi, lo_open, hi_open))]
 
 
