@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from .numbers import words_to_number
+from .units import MATH_WORDS, canonical_unit, strip_units, strip_wrapped_unit
 
 _UNICODE = {
     "\u2212": "-",
@@ -131,74 +132,6 @@ _DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
 _WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]+")
 
-#: Words that are mathematics, never units (so ``2 \pi`` or ``x or y`` keep their meaning).
-MATH_WORDS = frozenset(
-    [
-        "sin",
-        "cos",
-        "tan",
-        "cot",
-        "sec",
-        "csc",
-        "arcsin",
-        "arccos",
-        "arctan",
-        "arcsec",
-        "arccsc",
-        "arccot",
-        "sinh",
-        "cosh",
-        "tanh",
-        "log",
-        "ln",
-        "exp",
-        "sqrt",
-        "max",
-        "min",
-        "gcd",
-        "lcm",
-        "mod",
-        "det",
-        "sgn",
-        "floor",
-        "ceil",
-        "cis",
-        "pi",
-        "infty",
-        "infinity",
-        "or",
-        "and",
-        "i",
-        "e",
-    ]
-)
-#: Units commonly glued to a number ("5cm"); any other unit word needs a space before it.
-_UNIT_ABBREVIATIONS = frozenset(
-    [
-        "cm",
-        "mm",
-        "km",
-        "kg",
-        "mg",
-        "ml",
-        "ft",
-        "mph",
-        "kph",
-        "kmh",
-        "hrs",
-        "hr",
-        "sec",
-        "secs",
-        "mins",
-        "min",
-        "cm2",
-        "cm3",
-        "m2",
-        "m3",
-        "sq",
-        "units",
-    ]
-)
 #: Separators between several answers.  A hedge ("3 or 4") thereby becomes a list.
 _OR_AND_RE = re.compile(r"(?<![a-zA-Z\\])(?:or|and)(?![a-zA-Z])")
 
@@ -369,29 +302,6 @@ def _strip_delimiters(text: str) -> str:
     return _DROP_RE.sub("", text)
 
 
-_WRAPPED_UNIT_RE = re.compile(
-    r"(?<=[\d}\s])\s*+(?:\\,|\\ |\\;)?+\s*+\\(?:text|mathrm|mbox|textrm|rm)\s*+\{\s*+([a-zA-Z][a-zA-Z .]*+)\}"
-    r"(?:\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+\s*+$"
-)
-
-
-#: Trailing patterns are searched in the last characters only, so that a long text with
-#: no match costs one short search instead of one attempt per position.
-_TAIL = 120
-
-
-def _strip_wrapped_unit(text: str) -> str:
-    """``5\\,\\mathrm{m}`` → ``5``: a word set in text type after a number is a unit."""
-    offset = max(0, len(text) - _TAIL)
-    m = _WRAPPED_UNIT_RE.search(text, offset)
-    if m is None or m.group(1).strip().lower() in ("i", "e", "j", "or", "and"):
-        return text
-    if m.group(1).replace(".", "").strip().lower() in ("am", "pm"):
-        return text  # 8:34 \\text{P.M.} is a time of day
-    head = text[: m.start()]
-    return head if re.search(r"\d", head) else text
-
-
 def _strip_trailing_punct(text: str) -> str:
     """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``) and a lone
     trailing backslash (``185\\``)."""
@@ -401,39 +311,6 @@ def _strip_trailing_punct(text: str) -> str:
             text = text[:-2] if text.endswith("\\.") else text[:-1]
             continue
         return text
-
-
-def _strip_units(text: str) -> str:
-    """Drop trailing words that are not mathematics after a value: ``5 cm^2`` → ``5``."""
-    for _ in range(4):  # "square units", "cm^2": a unit is a few words at most
-        stripped = text.rstrip()
-        m = _UNIT_WORD_RE.search(stripped, max(0, len(stripped) - _TAIL))
-        if m is None:
-            return stripped
-        word = m.group(1).rstrip(".").lower()
-        head = stripped[: m.start()].rstrip()
-        if len(word) < 2 or word in MATH_WORDS or not re.search(r"\d", head):
-            return stripped
-        if word.replace(".", "") in ("am", "pm"):  # 6:05 p.m. is a time of day
-            return stripped
-        if not stripped[: m.start()][-1:].isspace() and not _glued_unit(word):
-            return stripped
-        text = head
-    return text.rstrip()
-
-
-def _glued_unit(word: str) -> bool:
-    """``10weeks``, ``5cm``: a word glued to a number is a unit when it is a known
-    abbreviation or four letters or more (``2ab`` stays a product of variables)."""
-    return word in _UNIT_ABBREVIATIONS or (len(word) >= 4 and word.isalpha())
-
-
-_UNIT_DROP_RE = re.compile(
-    r"(?<![a-zA-Z])(?:percentage|percent|per cent|pct|degrees?|dollars?)(?![a-zA-Z])"
-)
-_UNIT_WORD_RE = re.compile(
-    r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*+)(\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+$"
-)
 
 
 _BACKSLASH_RUN_RE = re.compile(r"\\+")
@@ -458,13 +335,18 @@ def undo_escaping(text: str) -> str:
     return _DOUBLED_COMMAND_RE.sub(r"\\", text)
 
 
+_UNIT_DROP_RE = re.compile(
+    r"(?<![a-zA-Z])(?:percentage|percent|per cent|pct|degrees?|dollars?)(?![a-zA-Z])"
+)
+
+
 def normalise(text: str) -> str:
     """Canonical LaTeX text of one answer (gold or extracted), cosmetics removed."""
     s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text))
     if "quad" in s:
         s = _GLUED_QUAD_RE.sub(r"\\\1 ", s)
     s = _strip_delimiters(s)
-    s = _strip_wrapped_unit(s)
+    s = strip_wrapped_unit(s)
     s = unwrap_commands(s)
     s = _plain_math(s)
     s = _shorthand_fracs(s)
@@ -482,40 +364,8 @@ def normalise(text: str) -> str:
     number = words_to_number(s) if s and s[0].isalpha() else None
     if number is not None:
         return str(number)
-    s = _strip_units(s)
+    s = strip_units(s)
     return _strip_trailing_punct(s).strip()
-
-
-#: Physical units, by their canonical name: two answers whose units are both known and
-#: differ are different answers (``10 days`` is not ``10 weeks``).
-_UNITS = {
-    "mm": ("mm", "millimeter", "millimetre"),
-    "cm": ("cm", "centimeter", "centimetre"),
-    "m": ("m", "meter", "metre"),
-    "km": ("km", "kilometer", "kilometre"),
-    "in": ("in", "inch"),
-    "ft": ("ft", "foot", "feet"),
-    "yd": ("yd", "yard"),
-    "mi": ("mi", "mile"),
-    "mg": ("mg", "milligram"),
-    "g": ("g", "gram"),
-    "kg": ("kg", "kilogram"),
-    "lb": ("lb", "lbs", "pound"),
-    "oz": ("oz", "ounce"),
-    "ml": ("ml", "milliliter", "millilitre"),
-    "l": ("l", "liter", "litre"),
-    "s": ("s", "sec", "secs", "second"),
-    "min": ("min", "mins", "minute"),
-    "h": ("h", "hr", "hrs", "hour"),
-    "day": ("day",),
-    "week": ("week", "wk"),
-    "month": ("month",),
-    "year": ("year", "yr", "yrs"),
-    "mph": ("mph",),
-    "kph": ("kph", "kmh"),
-}
-_UNIT_NAMES = {name: canon for canon, names in _UNITS.items() for name in names}
-_UNIT_TOKEN_RE = re.compile(r"[a-z]+|\^\s*\{?\s*([23])")
 
 
 def unit_of(text: str) -> str | None:
@@ -523,31 +373,11 @@ def unit_of(text: str) -> str | None:
     ``3 square feet``) as ``cm^2``, ``week``, ``ft^2``; ``None`` when there is none or it
     is no unit we know (``5 apples``)."""
     s = _strip_delimiters(_UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text)))
-    head = _strip_wrapped_unit(s)
+    head = strip_wrapped_unit(s)
     removed = s[len(head) :]
     s = _strip_trailing_punct(_WS_RE.sub(" ", unwrap_commands(head)).strip())
-    removed = s[len(_strip_units(s)) :] + " " + unwrap_commands(removed)
-    base, power = None, 1
-    for m in _UNIT_TOKEN_RE.finditer(removed.lower()):
-        token = m.group()
-        if m.group(1):
-            power = int(m.group(1))
-        elif token in ("square", "sq", "squared"):
-            power = 2
-        elif token in ("cubic", "cubed", "cu"):
-            power = 3
-        elif token in ("per", "text", "mathrm", "mbox"):
-            continue
-        else:
-            name = token if token in _UNIT_NAMES else token.rstrip("s")
-            if name.endswith("che"):  # inches
-                name = name[:-1]
-            if name not in _UNIT_NAMES or base is not None:
-                return None
-            base = _UNIT_NAMES[name]
-    if base is None:
-        return None
-    return base if power == 1 else f"{base}^{power}"
+    removed = s[len(strip_units(s)) :] + " " + unwrap_commands(removed)
+    return canonical_unit(removed)
 
 
 def or_and_to_commas(text: str) -> str:
