@@ -1,4 +1,16 @@
-"""The math verifier against the hand-labelled table: every case, by the policy, 100 %."""
+"""The math verifier against the hand-labelled tables: every case, by the policy, 100 %.
+
+Three tables, each a JSONL file of ``completion``, ``gold`` and ``expected`` (1, 0,
+``null`` for an unusable gold, ``"timeout"`` for an answer a guard refuses):
+
+- ``math_cases.jsonl``: the policy, category by category (names carry the category);
+- ``math_cases_review.jsonl``: an independent, adversarial set written from the policy
+  text alone by a second labeller (realistic MATH/GSM8K/AIME golds, R1-style completions,
+  near-misses a lax verifier would reward);
+- ``math_cases_classes.jsonl``: a minimal repro of every false-positive and
+  false-negative class found against the field's grading tests (issue 9), each with its
+  mirror images (gold and answer swapped, negated, reordered).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +22,16 @@ import pytest
 
 from reward_server.verifiers.math import check_math
 
-CASES_FILE = Path(__file__).resolve().parent.parent / "data" / "math_cases.jsonl"
-CASES = [json.loads(line) for line in CASES_FILE.read_text(encoding="utf-8").splitlines() if line]
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _load(name: str) -> list[dict]:
+    return [json.loads(x) for x in (DATA / name).read_text(encoding="utf-8").splitlines() if x]
+
+
+CASES = _load("math_cases.jsonl")
+REVIEW_CASES = _load("math_cases_review.jsonl")
+CLASS_CASES = _load("math_cases_classes.jsonl")
 
 # Every category of the policy, by the name prefix its cases carry.
 CATEGORIES = (
@@ -81,8 +101,58 @@ def test_labelled_set_size_balance_and_coverage() -> None:
             assert {0, 1} <= labels, category
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_labelled_case(case: dict) -> None:
+def test_review_set_size_and_balance() -> None:
+    assert len(REVIEW_CASES) >= 120
+    assert len({c["name"] for c in REVIEW_CASES}) == len(REVIEW_CASES)
+    expected = Counter(c["expected"] for c in REVIEW_CASES)
+    assert (expected[0] + expected["timeout"] + expected[None]) / len(REVIEW_CASES) >= 0.45
+
+
+#: The classes of issue 9 (name prefixes of ``math_cases_classes.jsonl``); each has cases
+#: that must score 1 and cases that must score 0.
+CLASSES = (
+    "colon",
+    "gold_boxes",
+    "mixed",
+    "juxtaposed",
+    "comma",
+    "assign",
+    "deg",
+    "exact",
+    "ineq",
+    "named",
+    "boxes",
+    "setop",
+    "units",
+    "gap",
+    "anchor",
+    "bare",
+    "escaped",
+)
+
+
+def test_class_repros_cover_every_class_both_ways() -> None:
+    assert len({c["name"] for c in CLASS_CASES}) == len(CLASS_CASES)
+    labels: dict[str, set] = {}
+    for case in CLASS_CASES:
+        prefix = next(
+            p for p in sorted(CLASSES, key=len, reverse=True) if case["name"].startswith(p + "_")
+        )
+        labels.setdefault(prefix, set()).add(case["expected"])
+    assert set(labels) == set(CLASSES)
+    for prefix, seen in labels.items():
+        if prefix not in ("bare",):
+            assert {0, 1} <= seen, prefix
+
+
+ALL_CASES = [("policy", c) for c in CASES] + [("review", c) for c in REVIEW_CASES]
+ALL_CASES += [("classes", c) for c in CLASS_CASES]
+
+
+@pytest.mark.parametrize(
+    ("table", "case"), ALL_CASES, ids=[f"{t}:{c['name']}" for t, c in ALL_CASES]
+)
+def test_labelled_case(table: str, case: dict) -> None:
     outcome = check_math(case["completion"], case["gold"], prefilled=case.get("prefilled", False))
     if case["expected"] is None:
         assert outcome.status == "invalid" and outcome.score is None, outcome

@@ -194,9 +194,9 @@ def test_latex_front_end_reads_decimals_exactly_and_rejects_junk() -> None:
     [
         ("\\frac{1}{8}", "0.125", True, "exact"),
         ("\\frac{1}{3}", "0.333", False, "exact"),
-        ("\\pi", "3.14159265358979323846264338327950288", False, "numeric"),
+        ("\\pi", "3.14159265358979323846264338327950288", False, "proof"),
         ("\\sqrt{2}", "\\frac{2}{\\sqrt{2}}", True, "structural"),
-        ("1+\\sqrt{2}", "\\sqrt{3+2\\sqrt{2}}", True, "numeric"),
+        ("1+\\sqrt{2}", "\\sqrt{3+2\\sqrt{2}}", True, "proof"),
         ("\\frac{1}{2^{98}}", "\\frac{1}{2^{99}}", False, "exact"),
         ("(x+1)^2", "x^2+2x+1", True, "random points"),
         ("|x|", "x", False, "random points"),
@@ -235,3 +235,104 @@ def test_invalid_gold_never_scores_and_says_why() -> None:
         outcome = check_math("\\boxed{3}", gold)
         assert outcome.status == "invalid" and outcome.score is None and outcome.message
     assert check_math("\\boxed{3}", "2^{10^{9}}").error_type == "gold_too_complex"
+
+
+# --- issue 9: the parts behind each class -------------------------------------------------
+
+
+def test_proof_ladder_refutes_numerically_and_accepts_only_proofs() -> None:
+    from reward_server.verifiers.math.symbolic import _proven_zero
+
+    x = to_sympy("x")
+    assert _proven_zero(to_sympy("\\sqrt{3+2\\sqrt{2}}") - to_sympy("1+\\sqrt{2}"))
+    assert _proven_zero(to_sympy("e^{i\\pi/3}") - to_sympy("\\frac{1}{2}+\\frac{\\sqrt{3}}{2}i"))
+    assert not _proven_zero(to_sympy("\\ln(1+10^{-90})"))
+    assert not _proven_zero(to_sympy("2^{\\frac{1}{2^{1000}}}") - 1)  # degree 2^1000: no minpoly
+    assert not _proven_zero(x + to_sympy("10^{-50}") - x + to_sympy("10^{-50}"))
+    assert scalars_equal(Scalar("x"), Scalar("x + 10^{-50}")) == (False, "exact")
+
+
+def test_juxtaposition_multiplies_and_mixed_numbers_need_a_proper_fraction() -> None:
+    assert to_sympy("2(3)") == 6 and to_sympy("(2)(3)") == 6
+    assert to_sympy("2\\frac{1}{2} + x") == to_sympy("x + \\frac{5}{2}")
+    assert to_sympy("2\\frac{3}{2}") == 3
+    assert read_value("4 1/2", None) == Scalar("4 1/2", Fraction(9, 2))
+    assert read_literal("2\\frac{3}{2}") is None
+    for improper in ("11 7/6", "4 4/0"):
+        with pytest.raises(ValueError, match="mixed"):
+            read_value(improper, None)
+
+
+def test_odd_roots_of_negative_reals_are_real() -> None:
+    assert to_sympy("\\sqrt[3]{-8}") == -2
+    assert to_sympy("(-8)^{\\frac{2}{3}}") == 4
+    assert to_sympy("(-8)^{-1/3}") == to_sympy("-\\frac{1}{2}")
+    assert to_sympy("(-4)^{1/2}") == to_sympy("2i")  # even roots stay complex
+
+
+def test_over_escaped_latex_is_read_once() -> None:
+    from reward_server.verifiers.math.normalise import undo_escaping
+
+    assert undo_escaping("\\\\frac{1}{2}") == "\\frac{1}{2}"
+    assert undo_escaping("\\\\dfrac{2}{3} + \\frac{1}{72}") == "\\dfrac{2}{3} + \\frac{1}{72}"
+    matrix = "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}"
+    assert undo_escaping(matrix) == matrix  # a row break is no escaped command
+    assert normalise("x_{1}=1,\\quadx_{2}=2") == "x_{1}=1, x_{2}=2"
+
+
+@pytest.mark.parametrize(
+    ("text", "clock", "meridiem"),
+    [("18:05", 65100, False), ("18:05:00", 65100, False), ("6:05 p.m.", 65100, True)],
+)
+def test_clock_times(text: str, clock: int, meridiem: bool) -> None:
+    from reward_server.verifiers.math.values import Ratio
+
+    value = read_value(text, None)
+    assert isinstance(value, Ratio) and (value.clock, value.meridiem) == (clock, meridiem)
+
+
+def test_ratios_and_times_compare_by_kind() -> None:
+    from reward_server.verifiers.math.compare import compare
+
+    def equal(gold: str, answer: str) -> bool:
+        return compare(read_value(gold, None), read_value(answer, None))[0]
+
+    assert equal("1:2", "2:4") and equal("1:2", "\\frac12") and equal("\\frac12", "1:2")
+    assert not equal("3:00", "9:00") and not equal("12:00", "1:00")
+    assert not equal("5:0", "3:0") and not equal("3:0", "3:0")
+    assert equal("18:05", "6:05 p.m.") and not equal("6:05", "6:05 p.m.")
+
+
+def test_real_sets_solve_differences_and_inequalities() -> None:
+    from reward_server.verifiers.math.realsets import as_realset, realsets_equal
+
+    def read(text: str):  # noqa: ANN202 - a test helper
+        return read_value(text, None)
+
+    assert realsets_equal(read("x \\le 3"), read("-2x \\ge -6")) == (True, "intervals")
+    assert realsets_equal(read("(-3, 3)"), read("|x| < 3")) == (True, "intervals")
+    union = read("[-\\frac32, -1] \\cup [1, \\frac32]")
+    assert realsets_equal(union, read("1 \\le |z| \\le \\frac32")) == (True, "intervals")
+    rays = read("(-\\infty, 1) \\cup (1, \\infty)")
+    assert realsets_equal(rays, read("\\mathbb{R} \\setminus \\{1\\}")) == (True, "intervals")
+    assert as_realset(read("\\sin x > 0")) is None  # not solved: compared as written
+    assert realsets_equal(read("5"), read("x > 5")) is None  # no set of reals
+
+
+def test_boxes_join_into_one_list() -> None:
+    from reward_server.verifiers.math.check import join_boxes
+
+    assert join_boxes(["(2, 2)", "(6, 2)"]) == "(2, 2), (6, 2)"
+    assert join_boxes(["4", "4"]) == "4"
+    assert join_boxes(["x = 1, y = 2", "x = 3, y = 4"]) == "x = 1, y = 2; x = 3, y = 4"
+
+
+def test_answers_equal_is_the_policy_on_bare_answers() -> None:
+    from reward_server.verifiers.math import answers_equal
+
+    assert answers_equal("\\frac12", "x = 0.5")
+    assert answers_equal("y = 4, b = 7", "b = 7, y = 4")
+    assert not answers_equal("y = 4, b = 7", "7, 4")
+    assert not answers_equal("3:00", "9:00")
+    assert not answers_equal("\\frac{", "1")  # an unreadable reference is never equal
+    assert not answers_equal("1", "9^{9^{9}}")  # nor a refused answer

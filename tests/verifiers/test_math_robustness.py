@@ -9,6 +9,7 @@ the guards answer every pathological input below in milliseconds.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -256,6 +257,27 @@ TOKENS = [
     "\\in",
     "\\mathbb{R}",
     "9^{9^{9}}",
+    ":",
+    "3:00",
+    " p.m.",
+    "\\setminus",
+    "|",
+    "\\sqrt[3]{",
+    "\\begin{vmatrix}",
+    "\\end{vmatrix}",
+    "\\begin{cases}",
+    "\\end{cases}",
+    "\\quad",
+    "\\\\frac",
+    "4 1/2",
+    "0,375",
+    ",\\! ",
+    "(a, b) = ",
+    "|AB| = ",
+    "Answer $",
+    " is our answer.",
+    "<|im_start|>",
+    "weeks",
 ]
 latexish = st.lists(st.sampled_from(TOKENS), max_size=24).map("".join)
 golds = st.one_of(
@@ -284,8 +306,11 @@ completions = st.one_of(
     latexish.map(lambda s: f"<think>r</think> The answer is \\boxed{{{s}}}."),
     st.text(max_size=300),
 )
+#: Examples per property: 250 in the ordinary run; set REWARD_MATH_PROPERTY_EXAMPLES=10000
+#: for the thorough run (about ten minutes on two cores).
+PROPERTY_EXAMPLES = int(os.environ.get("REWARD_MATH_PROPERTY_EXAMPLES", "250"))
 PROPERTY_SETTINGS = settings(
-    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=PROPERTY_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 
 

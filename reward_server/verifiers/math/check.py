@@ -24,8 +24,8 @@ from typing import Any
 from ..outcome import Outcome
 from .compare import compare
 from .extract import extract_answer, find_boxes
-from .normalise import has_words, normalise
-from .parse import Unreadable, read_gold, read_value
+from .normalise import has_words, normalise, unit_of
+from .parse import Unreadable, read_gold, read_value, split_top
 from .symbolic import Unparseable, to_sympy
 from .values import (
     GuardTripped,
@@ -50,12 +50,35 @@ def _cap(text: str | None) -> str | None:
 
 
 def _gold_text(gold: str) -> str:
-    """A gold may come boxed (a copied solution line): its last box is the answer."""
+    """A gold may come boxed (a copied solution line): the answer is its boxes, all of them
+    (``\\boxed{1}`` and ``\\boxed{2}`` is the list ``1, 2``)."""
     if "\\boxed" in gold or "\\fbox" in gold:
         boxes, unclosed = find_boxes(gold)
         if boxes and not unclosed:
-            return boxes[-1]
+            return join_boxes(boxes)
     return gold
+
+
+def join_boxes(boxes: list[str] | tuple[str, ...]) -> str:
+    """Several boxes read as one list: their distinct contents joined by commas, or by
+    semicolons when a box is itself a group of assignments (``x = 1, y = 2``)."""
+    distinct = list(dict.fromkeys(" ".join(b.split()) for b in boxes))
+    if len(distinct) == 1:
+        return distinct[0]
+    grouped = any(
+        len(split_top(b, _COMMA)[0]) > 1 and len(split_top(b, _EQUALS)[0]) > 1 for b in distinct
+    )
+    return ("; " if grouped else ", ").join(distinct)
+
+
+_COMMA = re.compile(",")
+_EQUALS = re.compile("=")
+
+
+def _is_collection(value: Value) -> bool:
+    """A gold of several elements (a list, a set, a named tuple), which several boxes may
+    enumerate together."""
+    return isinstance(value, Items) and len(value.items) > 1 and value.open in ("", "\\{", "(")
 
 
 def _scalars(value: Value) -> list[Scalar]:
@@ -97,28 +120,9 @@ def check_math(completion: str, gold: str, *, prefilled: bool = False) -> Outcom
 
 
 def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
-    gold_source = _gold_text(gold if isinstance(gold, str) else str(gold))
-    gold_norm = _cap(normalise(gold_source[:20000]))
-    try:
-        gold_value = read_gold(gold_source)
-        _validate_gold(gold_value)
-    except GuardTripped as exc:
-        return Outcome.invalid(
-            f"gold answer refused by a guard: {exc.reason}",
-            "gold_too_complex",
-            gold_normalised=gold_norm,
-        )
-    except (Unreadable, Unparseable) as exc:
-        if gold_norm and has_words(gold_norm):  # "\\text{June 20}": a text answer with digits
-            gold_value = Text(" ".join(re.sub(r"[^\w\s']", " ", gold_norm.lower()).split()))
-        else:
-            return Outcome.invalid(
-                f"gold answer cannot be parsed: {exc}",
-                "invalid_reference",
-                gold_normalised=gold_norm,
-            )
-    details: dict[str, Any] = {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
-
+    gold_value, details = _read_gold_value(gold)
+    if isinstance(gold_value, Outcome):
+        return gold_value
     extraction = extract_answer(completion, prefilled=prefilled)
     if not extraction.answers:
         return Outcome.ok(
@@ -135,8 +139,70 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
         if len(extraction.answers) == 1
         else [_cap(a) for a in extraction.answers[:8]]
     )
+    return _score(extraction.answers, gold_value, details, unit_of(_gold_text(_as_text(gold))))
+
+
+def _as_text(gold: Any) -> str:
+    return gold if isinstance(gold, str) else str(gold)
+
+
+def _read_gold_value(gold: str) -> tuple[Value | Outcome, dict[str, Any]]:
+    """The gold's value and the details describing it, or the ``invalid`` outcome."""
+    gold_source = _gold_text(_as_text(gold))
+    gold_norm = _cap(normalise(gold_source[:20000]))
+    try:
+        gold_value = read_gold(gold_source)
+        _validate_gold(gold_value)
+    except GuardTripped as exc:
+        return Outcome.invalid(
+            f"gold answer refused by a guard: {exc.reason}",
+            "gold_too_complex",
+            gold_normalised=gold_norm,
+        ), {}
+    except (Unreadable, Unparseable) as exc:
+        if gold_norm and has_words(gold_norm):  # "\\text{June 20}": a text answer with digits
+            gold_value = Text(" ".join(re.sub(r"[^\w\s']", " ", gold_norm.lower()).split()))
+        else:
+            return Outcome.invalid(
+                f"gold answer cannot be parsed: {exc}",
+                "invalid_reference",
+                gold_normalised=gold_norm,
+            ), {}
+    return gold_value, {"gold_normalised": gold_norm, "gold_kind": kind_of(gold_value)}
+
+
+def _score(
+    answers: tuple[str, ...], gold_value: Value, details: dict[str, Any], gold_unit: str | None
+) -> Outcome:
+    """1.0 when the answer equals the gold.
+
+    Several different boxes: when the gold has several elements (a list, a set, a tuple),
+    the boxes together are the answer (``\\boxed{(2,2)}`` and ``\\boxed{(6,2)}`` answer
+    ``(2,2), (6,2)``; one wrong element scores 0); otherwise they are alternatives, a hedge,
+    and score 1 only if each of them equals the gold."""
+    if len(answers) > 1 and _is_collection(gold_value):
+        each = _score_each(answers, gold_value, dict(details), gold_unit)
+        if each.score == 1.0 or each.status != "ok":
+            return each  # the same answer boxed twice (or refused by a guard)
+        outcome = _score((join_boxes(answers),), gold_value, details, gold_unit)
+        if outcome.score == 1.0:
+            outcome.details["reason"] = "the boxes together equal the gold"
+        return outcome
+    return _score_each(answers, gold_value, details, gold_unit)
+
+
+def _score_each(
+    answers: tuple[str, ...], gold_value: Value, details: dict[str, Any], gold_unit: str | None
+) -> Outcome:
+    """1.0 when every answer equals the gold: one answer, or equivalent boxes.  Units are
+    dropped, but a known unit that differs from the gold's is a different answer."""
+    hedged = len(answers) > 1
     method = "none"
-    for answer in extraction.answers:
+    for answer in answers:
+        answer_unit = unit_of(answer) if gold_unit else None
+        if answer_unit and answer_unit != gold_unit:
+            reason = f"a different unit ({answer_unit}, not {gold_unit})"
+            return Outcome.ok(0.0, comparison="unit", reason=reason, **details)
         try:
             value = read_value(answer, gold_value)
             equal, method = compare(gold_value, value)
@@ -146,14 +212,38 @@ def _check(completion: str, gold: str, prefilled: bool) -> Outcome:
             return Outcome.ok(0.0, comparison="none", reason=f"answer unreadable: {exc}", **details)
         details["answer_kind"] = kind_of(value)
         if not equal:
-            reason = (
-                "hedge: several different boxed answers"
-                if extraction.hedged
-                else "not equal to the gold"
-            )
+            reason = "hedge: several different boxed answers" if hedged else "not equal to the gold"
             return Outcome.ok(0.0, comparison=method, reason=reason, **details)
-    reason = "equal to the gold" if not extraction.hedged else "every boxed answer equals the gold"
+    reason = "equal to the gold" if not hedged else "every boxed answer equals the gold"
     return Outcome.ok(1.0, comparison=method, reason=reason, **details)
+
+
+def check_answer(answer: str, gold: str) -> Outcome:
+    """Score a bare answer (already extracted: no think block, box or anchor is looked for)
+    against a gold answer, by the same policy as :func:`check_math`."""
+    try:
+        gold_value, details = _read_gold_value(gold)
+        if isinstance(gold_value, Outcome):
+            return gold_value
+        text = answer if isinstance(answer, str) else str(answer)
+        details["extraction"] = "given"
+        details["extracted"] = _cap(text)
+        if not text.strip():
+            return Outcome.ok(0.0, comparison="none", reason="empty answer", **details)
+        return _score((text,), gold_value, details, unit_of(_gold_text(_as_text(gold))))
+    except RecursionError:
+        return _too_costly("input nested too deeply", {"extracted": None, "gold_normalised": None})
+    except Exception as exc:  # noqa: BLE001 - a bug of ours: say so, never score it as 0
+        return Outcome.error(
+            f"math verifier failed: {type(exc).__name__}", "verifier_exception", retryable=False
+        )
+
+
+def answers_equal(first: str, second: str) -> bool:
+    """Whether two bare answers (``"\\frac12"``, ``"x = 0.5"``) are mathematically equal
+    by the verifier's policy, ``first`` read as the reference.  ``False`` whenever either
+    cannot be read, is refused by a guard, or they differ."""
+    return check_answer(second, first).score == 1.0
 
 
 def _too_costly(reason: str, details: dict[str, Any]) -> Outcome:

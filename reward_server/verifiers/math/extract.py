@@ -26,10 +26,27 @@ from .normalise import find_group_end
 _BOX_RE = re.compile(r"\\(?:boxed|fbox)\s*(\{)?")
 # Possessive quantifiers throughout: no backtracking, so long runs of blanks stay linear.
 _ANCHOR_RE = re.compile(
-    r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|the\s++(?:correct\s++)?answer\s++is(?![a-z])|"
-    r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])",
+    r"(?:(?<![a-z])the\s++)?final\s++answer(?:\s++is(?![a-z]))?+|(?<![a-z])(?:the\s++)?(?:correct\s++)?answer\s++is(?![a-z])|"
+    r"(?<![a-z])the\s++solution(?:\s++set)?+\s++is(?![a-z])|"
+    r"(?<![a-z])answer(?=[ \t]*+(?:\*\*|__)?+[ \t]*+[:：])|(?<![a-z])answer(?=[ \t]*+(?:\$|\\\(|\\\[))",
     re.IGNORECASE,
 )
+_DISPLAY_OPEN_RE = re.compile(r"\$\$|\\\[")
+_CURRENCY_RE = re.compile(r"^\$\s*(?=[\d.])|(?<=[\d.])\s*\$$")
+#: A short trailing unit after a bare number: "28 percent", "$28$ %", "10 apples".
+_TRAILING_UNIT_RE = re.compile(r"\s*+(%|(?:[a-zA-Z]{2,}\.?[ \t]*+){1,2})$")
+_NOT_UNITS = frozenset(
+    ["is", "are", "was", "so", "the", "and", "or", "of", "to", "it", "we", "thus"]
+)
+#: "$\\boxed{14}$ is our answer.", "Therefore $x \\ge 5$ is the solution.": a formula that the
+#: last sentence calls the answer.
+_POSTFIX_ANCHOR_RE = re.compile(
+    r"(\$[^$\n]++\$|\\\((?:(?!\\\)).)++\\\))\s*+is\s++(?:the|our)\s++(?:final\s++)?+"
+    r"(?:answer|solution)\s*+[.!]?+\s*+$",
+    re.IGNORECASE,
+)
+#: A chat template's turn marker: what follows it is a new turn, not this answer.
+_NEW_TURN_RE = re.compile(r"<\|im_start\|>")
 _ANCHOR_TAIL_RE = re.compile(r"[ \t]*+(?:\*\*|__)?+\s*+[:：]?+\s*+(?:\*\*|__)?+")
 _MATH_SPAN_RE = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
 _BARE_TOKEN_RE = re.compile(r"\s*+([^\s$.,;]+)")
@@ -59,6 +76,10 @@ def answer_region(completion: str, *, prefilled: bool = False) -> str | None:
     region = split_think(completion, prefilled=prefilled).answer
     if region is not None and _THINK_OPEN_RE.search(region):
         return None
+    if region is not None:
+        turn = _NEW_TURN_RE.search(region)
+        if turn is not None:
+            region = region[: turn.start()]
     return region
 
 
@@ -85,14 +106,29 @@ def find_boxes(text: str) -> tuple[list[str], bool]:
 
 
 def _anchored(region: str) -> str | None:
-    """The answer after the last anchored phrase, if that answer ends the region."""
+    """The answer after the last anchored phrase, if that answer ends the region (or the
+    formula a closing "... is our answer." names)."""
+    postfix = _POSTFIX_ANCHOR_RE.search(region, max(0, len(region) - 400))
+    if postfix:
+        return _DOLLARS_RE.sub(" ", postfix.group(1)).strip()
     last = None
     for match in _ANCHOR_RE.finditer(region):
         last = match
     if last is None:
         return None
-    tail = _ANCHOR_TAIL_RE.match(region, last.end())
-    rest = region[tail.end() if tail else last.end() :].strip()
+    tail_match = _ANCHOR_TAIL_RE.match(region, last.end())
+    rest = region[tail_match.end() if tail_match else last.end() :].strip()
+    display = _DISPLAY_OPEN_RE.match(rest)
+    if display:  # "Answer \\[ 9 \\]": a display may span lines; an inline formula may not
+        closing = "$$" if display.group() == "$$" else "\\]"
+        end = rest.find(closing, display.end())
+        if end < 0:
+            return None
+        answer = rest[display.end() : end].strip()
+        after = rest[end + len(closing) :].strip().lstrip(".").strip()
+        if not answer or (after and not _CLOSING_REMARK_RE.fullmatch(after)):
+            return None
+        return answer
     line, _, after = rest.partition("\n")
     cut = _sentence_end(line)
     answer, tail = line[:cut], line[cut:] + "\n" + after
@@ -100,7 +136,23 @@ def _anchored(region: str) -> str | None:
     tail = tail.strip().lstrip(".").strip()
     if not answer or (tail and not _CLOSING_REMARK_RE.fullmatch(tail)):
         return None
-    return answer
+    return _predicate(answer)
+
+
+#: "Final Answer: The volume of $ABCD$ is 120.": the anchored sentence states the value.
+_COPULA_RE = re.compile(r"\s(?:is|are|equals)\s++", re.IGNORECASE)
+
+
+def _predicate(answer: str) -> str:
+    """The value an anchored sentence states: what follows its last "is" when the words
+    before it are prose (``The largest n is 34`` → ``34``); the answer itself otherwise."""
+    last = None
+    for match in _COPULA_RE.finditer(answer):
+        last = match
+    if last is None or not re.search(r"[a-zA-Z]{3,}", answer[: last.start()]):
+        return answer
+    value = answer[last.end() :].strip()
+    return value or answer
 
 
 def _sentence_end(line: str) -> int:
@@ -128,6 +180,15 @@ def _bare(region: str) -> str | None:
     bold = _BOLD_RE.fullmatch(text)
     if bold:
         text = bold.group(1).strip()  # **5**
+    if text.count("$") == 1 and _CURRENCY_RE.search(text):
+        text = _CURRENCY_RE.sub("", text)  # $1,000.99
+    unit = _TRAILING_UNIT_RE.search(text.rstrip(". "))
+    if unit and unit.start() > 0 and unit.group(1).strip(". ").lower() not in _NOT_UNITS:
+        head = text[: unit.start()].strip()
+        if head[-1:].isdigit() and "$" not in head:
+            # "28 percent", "10 apples": the number, its unit dropped later ("$5$ cm", a
+            # formula followed by words, stays prose)
+            return f"{head} {unit.group(1).strip()}" if _bare(head) is not None else None
     math = _MATH_SPAN_RE.fullmatch(text) or _MATH_SPAN_RE.fullmatch(text.rstrip(". "))
     if math:
         return next(g for g in math.groups() if g is not None).strip()

@@ -95,7 +95,7 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
         return 4.0
     if isinstance(node, sympy.MatrixBase):
         return max((_bits(x, depth + 1, counter) for x in node), default=1.0)
-    args = getattr(node, "args", ())
+    args: tuple[Any, ...] = getattr(node, "args", ())
     # (isinstance(Pow(E, x), exp) is True in sympy: test the Pow class first, exactly.)
     if isinstance(node, sympy.Pow) or type(node) is sympy.exp:
         base, exponent = args if isinstance(node, sympy.Pow) else (sympy.E, args[0])
@@ -123,6 +123,33 @@ def _bits(node: Any, depth: int, counter: list[int]) -> float:
     return max(sizes) + 1.0
 
 
+def _reciprocal_bound(node: Any) -> float | None:
+    """An upper bound on ``|node|`` for products of small rationals and reciprocals of
+    integer powers (``\\frac{1}{2^{1000}}``), whose size in bits says nothing of their
+    magnitude; ``None`` for anything else."""
+    import sympy
+
+    if isinstance(node, sympy.Pow):
+        exponent = node.args[1]
+        if exponent.is_Integer and exponent < 0 and node.args[0].is_integer is True:
+            return 1.0
+        return None
+    if isinstance(node, sympy.Mul):
+        bound = 1.0
+        for factor in node.args:
+            if factor.is_Rational:
+                if max(int(factor.p).bit_length(), int(factor.q).bit_length()) > 64:
+                    return None
+                bound *= abs(float(factor))
+                continue
+            sub = _reciprocal_bound(factor)
+            if sub is None:
+                return None
+            bound *= sub
+        return bound
+    return None
+
+
 def _magnitude(node: Any, depth: int, counter: list[int]) -> float:
     """Upper bound on ``|value|`` of an exponent or factorial argument (``inf`` if huge).
 
@@ -133,8 +160,11 @@ def _magnitude(node: Any, depth: int, counter: list[int]) -> float:
     import sympy
 
     bits = _bits(node, depth, counter)
+    if bits > MAX_BITS:
+        raise GuardTripped(f"a number with more than {MAX_BITS} bits")
     if bits > 1000:
-        return math.inf
+        small = _reciprocal_bound(node)  # 1/2^{1000} is tiny, however large 2^{1000} is
+        return small if small is not None else math.inf
     if node.is_Integer or node.is_Rational:
         return float(abs(node))
     try:

@@ -43,28 +43,56 @@ def _converter() -> Any:
     import sympy
     from latex2sympy2_extended.latex2sympy2 import ConversionConfig, _Latex2Sympy
 
-    class _Converter(_Latex2Sympy):  # type: ignore[misc]
+    class _Converter(_Latex2Sympy):
         def parse_number(self, text: str) -> Any:
             return sympy.Rational(text.replace(",", ""))
 
+        def convert_postfix_list(self, arr: Any, i: int = 0) -> Any:
+            """Juxtaposed factors multiply: ``2(3)`` is 6.  (The library adds an integer to
+            a positive rational after it, its "mixed fractions": ``2(3)`` would be 5.)"""
+            if i >= len(arr) - 1:
+                return super().convert_postfix_list(arr, i)
+            res = self.convert_postfix(arr[i])
+            if not isinstance(res, (sympy.Expr, sympy.MatrixBase)):
+                return super().convert_postfix_list(arr, i)  # a derivative's d/dx
+            rest = self.convert_postfix_list(arr, i + 1)
+            if getattr(res, "is_Matrix", False) or getattr(rest, "is_Matrix", False):
+                return self.mat_mul_flat(res, rest)
+            return self.mul_flat(res, rest)
+
+    # The library's "mixed fractions" add an integer to any positive rational after it:
+    # 2(3) would read as 5.  Mixed numbers are ours (:data:`_MIXED_RE`).
     return _Converter(
-        config=ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=True)
+        config=ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False)
     )
 
 
 @functools.cache
 def _antlr() -> tuple[Any, Any]:
-    from antlr4 import Token
-    from antlr4.atn.PredictionMode import PredictionMode
+    from antlr4 import Token  # type: ignore[import-untyped]
+    from antlr4.atn.PredictionMode import PredictionMode  # type: ignore[import-untyped]
 
     return Token, PredictionMode
+
+
+#: A mixed number inside an expression: ``3\\frac{1}{2}`` is ``3 + 1/2`` when the fraction
+#: is proper (``2\\frac{3}{2}`` is a product), never after an exponent or a closing brace.
+_MIXED_RE = re.compile(r"(?<![\d.}^_\\a-zA-Z])(\d+)\s*\\frac\s*\{\s*(\d+)\s*\}\s*\{\s*(\d+)\s*\}")
+
+
+def _mixed(match: re.Match[str]) -> str:
+    whole, num, den = match.groups()
+    if int(num) >= int(den):
+        return match.group()
+    return f"({whole}+\\frac{{{num}}}{{{den}}})"
 
 
 def parse_expression(text: str) -> Any:
     """The unevaluated sympy tree of one LaTeX expression; :class:`LatexError` if none."""
     converter = _converter()
     token, mode = _antlr()
-    source = _LETTER_POWER_RE.sub(lambda m: "{" + m.group(1) + "}^", text)
+    source = _MIXED_RE.sub(_mixed, text) if "\\frac" in text else text
+    source = _LETTER_POWER_RE.sub(lambda m: "{" + m.group(1) + "}^", source)
     if "_" in source:
         source = _SUBSCRIPT_RE.sub(lambda m: m.group(1) + "_" + m.group(2) + "^{1}", source)
     last_error: Exception | None = None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from .numbers import words_to_number
+from .units import MATH_WORDS, canonical_unit, strip_units, strip_wrapped_unit
 
 _UNICODE = {
     "\u2212": "-",
@@ -118,83 +119,19 @@ _REL_ALIASES = (
     (re.compile(r"\\lbrace(?![a-zA-Z])"), r"\\{"),
     (re.compile(r"\\(?:lvert|rvert|vert)(?![a-zA-Z])"), "|"),
 )
-# "1{,}000" and "1,\!000" are LaTeX's own ways of writing a thousands separator.
-_THOUSANDS_BRACED_RE = re.compile(r"(?<=\d)(?:\{,\}|,\s*\\!)(?=\d{3}(?!\d))")
+# "1{,}000" and "1,\\!000" are LaTeX's own ways of writing a thousands separator.  A number
+# grouped in thousands starts with a nonzero group: "0{,}375" and "0 375" are not 375.
+_THOUSANDS_BRACED_RE = re.compile(
+    r"(?<![\d.])[1-9]\d{0,2}(?:(?:\s*\{\s*,\s*\}\s*|,\s*\\!\s*)\d{3})++(?!\d)"
+)
+_BRACED_SEPARATOR_RE = re.compile(r"\s*\{\s*,\s*\}\s*|,\s*\\!\s*")
 _THOUSANDS_SPACED_RE = re.compile(
-    r"(?<![\d.])\d{1,3}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})++(?![\d])"
+    r"(?<![\d.])[1-9]\d{0,2}(?:(?:\\,|\\ |\\!|~|\\thinspace| )\d{3})++(?![\d])"
 )
 _DIGIT_GAP_RE = re.compile(r"\\,|\\ |\\!|~|\\thinspace| ")
 _WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"(?<![\\a-zA-Z])[a-zA-Z]+")
 
-#: Words that are mathematics, never units (so ``2 \pi`` or ``x or y`` keep their meaning).
-MATH_WORDS = frozenset(
-    [
-        "sin",
-        "cos",
-        "tan",
-        "cot",
-        "sec",
-        "csc",
-        "arcsin",
-        "arccos",
-        "arctan",
-        "arcsec",
-        "arccsc",
-        "arccot",
-        "sinh",
-        "cosh",
-        "tanh",
-        "log",
-        "ln",
-        "exp",
-        "sqrt",
-        "max",
-        "min",
-        "gcd",
-        "lcm",
-        "mod",
-        "det",
-        "sgn",
-        "floor",
-        "ceil",
-        "cis",
-        "pi",
-        "infty",
-        "infinity",
-        "or",
-        "and",
-        "i",
-        "e",
-    ]
-)
-#: Units commonly glued to a number ("5cm"); any other unit word needs a space before it.
-_UNIT_ABBREVIATIONS = frozenset(
-    [
-        "cm",
-        "mm",
-        "km",
-        "kg",
-        "mg",
-        "ml",
-        "ft",
-        "mph",
-        "kph",
-        "kmh",
-        "hrs",
-        "hr",
-        "sec",
-        "secs",
-        "mins",
-        "min",
-        "cm2",
-        "cm3",
-        "m2",
-        "m3",
-        "sq",
-        "units",
-    ]
-)
 #: Separators between several answers.  A hedge ("3 or 4") thereby becomes a list.
 _OR_AND_RE = re.compile(r"(?<![a-zA-Z\\])(?:or|and)(?![a-zA-Z])")
 
@@ -279,7 +216,7 @@ def _plain_math(text: str) -> str:
 
 
 def _join_thousands(text: str) -> str:
-    text = _THOUSANDS_BRACED_RE.sub("", text)
+    text = _THOUSANDS_BRACED_RE.sub(lambda m: _BRACED_SEPARATOR_RE.sub("", m.group()), text)
     return _THOUSANDS_SPACED_RE.sub(lambda m: _DIGIT_GAP_RE.sub("", m.group()), text)
 
 
@@ -301,16 +238,60 @@ _TRIG_DEGREE_RE = re.compile(
 _CIS_RE = re.compile(r"(?<![a-zA-Z\\])cis\s*\(([^()]*)\)")
 
 
+_TRIG_CALL_RE = re.compile(
+    r"(\\(?:sin|cos|tan|cot|sec|csc)|(?<![a-zA-Z\\])cis)\s*+(?:\^\s*+\{?[0-9]\}?\s*+)?([({])"
+)
+_DEGREE_SIGN_RE = re.compile(r"\^\s*+\{?+\s*+\\circ\s*+\}?+")
+
+
 def _trig_degrees(text: str) -> str:
     """``\\cos 60^\\circ`` → ``\\cos(\\frac{60\\pi}{180})``: inside a trigonometric function a
-    degree sign is a unit to convert, not one to drop; ``cis θ`` is ``e^{iθ}``."""
+    degree sign is a unit to convert, not one to drop, also within a compound argument
+    (``\\cos(45^\\circ - x)``); ``cis θ`` is ``e^{iθ}``."""
     if "\\circ" in text and ("\\" in text or "cis" in text):
         text = _TRIG_DEGREE_RE.sub(
             lambda m: f"{m.group(1)}(\\frac{{{m.group(3)}\\pi}}{{180}})", text
         )
+        text = _degrees_in_arguments(text)
     if "cis" in text:
         text = _CIS_RE.sub(lambda m: f"e^{{i({m.group(1)})}}", text)
     return text
+
+
+def _degrees_in_arguments(text: str) -> str:
+    """Every ``^\\circ`` inside a trigonometric function's bracketed argument becomes a
+    factor ``\\frac{\\pi}{180}`` of the atom it follows."""
+    out: list[str] = []
+    pos = 0
+    for _ in range(20):  # a real answer has a few trigonometric calls
+        m = _TRIG_CALL_RE.search(text, pos)
+        if m is None:
+            break
+        close = _matching_bracket(text, m.end() - 1)
+        if close < 0:
+            break
+        argument = text[m.end() : close]
+        out.append(text[pos : m.end()])
+        out.append(_DEGREE_SIGN_RE.sub(r"\\cdot\\frac{\\pi}{180}", argument))
+        pos = close
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _matching_bracket(text: str, start: int) -> int:
+    """Index of the bracket closing the one at ``start`` (``(`` or ``{``); -1 if none."""
+    opener = text[start]
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for i in range(start, len(text)):
+        c = text[i]
+        if c == opener and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif c == closer and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def _strip_delimiters(text: str) -> str:
@@ -321,70 +302,58 @@ def _strip_delimiters(text: str) -> str:
     return _DROP_RE.sub("", text)
 
 
-_WRAPPED_UNIT_RE = re.compile(
-    r"(?<=[\d}\s])\s*+(?:\\,|\\ |\\;)?+\s*+\\(?:text|mathrm|mbox|textrm|rm)\s*+\{\s*+([a-zA-Z][a-zA-Z .]*+)\}"
-    r"(?:\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+\s*+$"
-)
-
-
-#: Trailing patterns are searched in the last characters only, so that a long text with
-#: no match costs one short search instead of one attempt per position.
-_TAIL = 120
-
-
-def _strip_wrapped_unit(text: str) -> str:
-    """``5\\,\\mathrm{m}`` → ``5``: a word set in text type after a number is a unit."""
-    offset = max(0, len(text) - _TAIL)
-    m = _WRAPPED_UNIT_RE.search(text, offset)
-    if m is None or m.group(1).strip().lower() in ("i", "e", "j", "or", "and"):
-        return text
-    head = text[: m.start()]
-    return head if re.search(r"\d", head) else text
-
-
 def _strip_trailing_punct(text: str) -> str:
-    """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``)."""
+    """Drop trailing blanks and sentence punctuation (``5.``, ``5,``, ``5\\.``) and a lone
+    trailing backslash (``185\\``)."""
     while True:
         text = text.rstrip(" \t\n\r.,;:?")
-        if not text.endswith("\\."):
-            return text
-        text = text[:-2]
+        if text.endswith("\\.") or (text.endswith("\\") and not text.endswith("\\\\")):
+            text = text[:-2] if text.endswith("\\.") else text[:-1]
+            continue
+        return text
 
 
-def _strip_units(text: str) -> str:
-    """Drop trailing words that are not mathematics after a value: ``5 cm^2`` → ``5``."""
-    for _ in range(4):  # "square units", "cm^2": a unit is a few words at most
-        stripped = text.rstrip()
-        m = _UNIT_WORD_RE.search(stripped, max(0, len(stripped) - _TAIL))
-        if m is None:
-            return stripped
-        word = m.group(1).rstrip(".").lower()
-        head = stripped[: m.start()].rstrip()
-        if len(word) < 2 or word in MATH_WORDS or not re.search(r"\d", head):
-            return stripped
-        if not stripped[: m.start()][-1:].isspace() and word not in _UNIT_ABBREVIATIONS:
-            return stripped
-        text = head
-    return text.rstrip()
+_BACKSLASH_RUN_RE = re.compile(r"\\+")
+_DOUBLED_COMMAND_RE = re.compile(r"(?<!\\)\\\\(?=[a-zA-Z])")
+_GLUED_QUAD_RE = re.compile(r"\\(q?quad)(?=[a-zA-Z])")
 
 
-_UNIT_WORD_RE = re.compile(
-    r"(?<![\\a-zA-Z])([a-zA-Z][a-zA-Z.]*+)(\s*+\^\s*+\{?+\s*+[23]\s*+\}?+)?+$"
+def undo_escaping(text: str) -> str:
+    """Over-escaped LaTeX (``\\\\frac{1}{2}``, a string escaped twice) as written once.
+
+    When every run of backslashes has even length and one of them precedes a letter, the
+    whole text was escaped twice: each run is halved.  Otherwise a doubled backslash
+    directly before a letter (``\\\\dfrac``) is one backslash, except where ``\\\\`` can
+    be a row break (environments, ``&``)."""
+    if "\\\\" not in text:
+        return text
+    runs = _BACKSLASH_RUN_RE.findall(text)
+    if all(len(r) % 2 == 0 for r in runs) and re.search(r"\\\\[a-zA-Z]", text):
+        return _BACKSLASH_RUN_RE.sub(lambda m: m.group()[: len(m.group()) // 2], text)
+    if "\\begin" in text or "&" in text:
+        return text
+    return _DOUBLED_COMMAND_RE.sub(r"\\", text)
+
+
+_UNIT_DROP_RE = re.compile(
+    r"(?<![a-zA-Z])(?:percentage|percent|per cent|pct|degrees?|dollars?)(?![a-zA-Z])"
 )
 
 
 def normalise(text: str) -> str:
     """Canonical LaTeX text of one answer (gold or extracted), cosmetics removed."""
-    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], text)
+    s = _UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text))
+    if "quad" in s:
+        s = _GLUED_QUAD_RE.sub(r"\\\1 ", s)
     s = _strip_delimiters(s)
-    s = _strip_wrapped_unit(s)
+    s = strip_wrapped_unit(s)
     s = unwrap_commands(s)
     s = _plain_math(s)
     s = _shorthand_fracs(s)
     s = _trig_degrees(s)
     s = _DEGREE_RE.sub(" ", s)
     s = _PERCENT_RE.sub(" ", s)
-    s = re.sub(r"(?<![a-zA-Z])(?:percent|per cent|degrees?|dollars?)(?![a-zA-Z])", " ", s)
+    s = _UNIT_DROP_RE.sub(" ", s)
     for pattern, repl in _REL_ALIASES:
         s = pattern.sub(repl, s)
     s = _join_thousands(s)
@@ -395,8 +364,20 @@ def normalise(text: str) -> str:
     number = words_to_number(s) if s and s[0].isalpha() else None
     if number is not None:
         return str(number)
-    s = _strip_units(s)
+    s = strip_units(s)
     return _strip_trailing_punct(s).strip()
+
+
+def unit_of(text: str) -> str | None:
+    """The known physical unit written after a value (``5\\text{ cm}^2``, ``10weeks``,
+    ``3 square feet``) as ``cm^2``, ``week``, ``ft^2``; ``None`` when there is none or it
+    is no unit we know (``5 apples``)."""
+    s = _strip_delimiters(_UNICODE_RE.sub(lambda m: _UNICODE[m.group()], undo_escaping(text)))
+    head = strip_wrapped_unit(s)
+    removed = s[len(head) :]
+    s = _strip_trailing_punct(_WS_RE.sub(" ", unwrap_commands(head)).strip())
+    removed = s[len(strip_units(s)) :] + " " + unwrap_commands(removed)
+    return canonical_unit(removed)
 
 
 def or_and_to_commas(text: str) -> str:
@@ -407,10 +388,22 @@ def or_and_to_commas(text: str) -> str:
 _COMMAND_ARG_RE = re.compile(r"\\[a-zA-Z]+\s*\{[a-zA-Z*]*\}")
 
 
+_SUBSCRIPT_RE = re.compile(r"_\{[^{}]*\}")
+_MATH_CONTEXT_RE = re.compile(r"[=:|<>]|\\angle|\\overline|\\frac")
+
+
 def has_words(text: str) -> bool:
-    """True when ``text`` contains a word of three letters or more that is not mathematics."""
+    """True when ``text`` contains a word of three letters or more that is not mathematics.
+
+    Subscripts (``S_{MBCN}``) are names, and so are capitals in a formula (``\\angle ABC``,
+    ``|ABCD| = 5``); a capitalised word alone (``YES``) is still a word."""
     bare = _COMMAND_ARG_RE.sub(" ", text)  # \\begin{pmatrix}, \\mathbb{R}: names, not words
-    return any(len(w) >= 3 and w.lower() not in MATH_WORDS for w in _WORD_RE.findall(bare))
+    bare = _SUBSCRIPT_RE.sub(" ", bare)
+    formula = bool(_MATH_CONTEXT_RE.search(bare))
+    return any(
+        len(w) >= 3 and w.lower() not in MATH_WORDS and not (formula and w.isupper())
+        for w in _WORD_RE.findall(bare)
+    )
 
 
 def is_prose(text: str) -> bool:

@@ -153,11 +153,11 @@ def read_literal(text: str) -> Literal | None:
         return None if den == 0 else Literal(_fraction(m.group(1)) / den, decimal="." in s)
     m = _MIXED_RE.fullmatch(s)
     if m:
-        den = int(m.group(4))
-        if den == 0:
-            return None
-        value = int(m.group(2)) + Fraction(int(m.group(3)), den)
-        return Literal(-value if m.group(1) == "-" else value)
+        whole, top, bottom = int(m.group(2)), int(m.group(3)), int(m.group(4))
+        if bottom == 0 or top >= bottom:
+            return None  # 2\frac{3}{2} is no mixed number: the parser reads a product
+        mixed = whole + Fraction(top, bottom)
+        return Literal(-mixed if m.group(1) == "-" else mixed)
     m = _SCI_RE.fullmatch(s) or _E_RE.fullmatch(s)
     if m:
         return Literal(_scaled(m.group(1), m.group(2)), decimal=True)

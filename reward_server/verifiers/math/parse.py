@@ -14,7 +14,9 @@ gold is one.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from fractions import Fraction
 
 from .guards import MAX_ANSWER_CHARS, check_nesting
 from .normalise import has_words, is_prose, normalise, or_and_to_commas
@@ -26,8 +28,10 @@ from .values import (
     Interval,
     Items,
     Matrix,
+    Ratio,
     Relation,
     Scalar,
+    SetDifference,
     SetUnion,
     Text,
     Value,
@@ -38,7 +42,7 @@ _CLOSERS = ("\\}", "\\rangle", ")", "]", "}")
 _RELATIONS = ("\\le", "\\ge", "\\ne", "\\in", "<", ">", "=")
 _RELATION_RE = re.compile(r"\\(?:le|ge|ne|in)(?![a-zA-Z])|[<>=]")
 _APPROX_RE = re.compile(r"\\(?:approx|simeq|sim)(?![a-zA-Z])")
-_THOUSANDS_RE = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_THOUSANDS_RE = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _CHOICE_GOLD_RE = re.compile(r"\(?\s*([A-E])\s*\)?|\(\s*([A-J])\s*\)(?:\s+(\S.*))?")
 # A letter alone, "(C)" / "C)" / "C." / "C:" possibly followed by the option's text, or
 # "option C".  "A car …" is not a choice: a bare letter must end the text or be punctuated.
@@ -55,8 +59,18 @@ _SET_BUILDER_RE = re.compile(
     re.DOTALL,
 )
 _MATRIX_RE = re.compile(
-    r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}", re.DOTALL
+    r"\\begin\{([pbBvV]?matrix|smallmatrix|array|cases)\}(?:\{[^{}]*\})?(.*)\\end\{\1\}",
+    re.DOTALL,
 )
+_VARIABLE_RE = re.compile(r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?")
+_SETMINUS_RE = re.compile(r"\\(?:setminus|backslash)(?![a-zA-Z])")
+_COMMA_RE = re.compile(",")
+_COLON_RE = re.compile(r"(?<!\\):(?!=)")
+_MIXED_SPACE_RE = re.compile(r"([+-]?)(\d+) (\d+)\s*/\s*(\d+)")
+_NAME_TUPLE_RE = re.compile(
+    r"\(\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?(?:\s*,\s*[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?)+\s*\)"
+)
+_CHOICE_GOLD_OPTION_RE = re.compile(r"([A-E])[.)]\s+(\S.*)", re.DOTALL)
 NAME_RE = re.compile(
     r"[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?'*|\\[a-zA-Z]+|[a-zA-Z](?:'+|\^\{?-1\}?)?\([a-zA-Z0-9]*\)"
 )
@@ -86,6 +100,13 @@ _REALS_FORMS = {
     "all real x",
     "x \\in \\mathbb{R}",
 }
+
+
+def is_name(value: Value) -> bool:
+    """A variable's or function's name (``x``, ``a_1``, ``f(x)``, ``\\theta``), not a value."""
+    return (
+        isinstance(value, Scalar) and value.number is None and bool(NAME_RE.fullmatch(value.text))
+    )
 
 
 class Unreadable(ValueError):
@@ -218,32 +239,45 @@ def _read(text: str, like: Value | None) -> Value:
         return Text(_words(text))
     approx = _APPROX_RE.search(text)
     if approx and _depth_at(text, approx.start()) == 0:
-        text = text[: approx.start()].strip()
+        before, after = text[: approx.start()].strip(), text[approx.end() :].strip()
+        # "x \\approx 11" states a value; "\\frac13 \\approx 0.333" an approximation of it
+        text = after if _VARIABLE_RE.fullmatch(before) and after else before
         if not text:
             raise Unreadable("only an approximation")
     matrix = _MATRIX_RE.fullmatch(text)
     if matrix:
-        return _read_matrix(matrix.group(2), like)
+        return _read_matrix(matrix.group(1), matrix.group(2), like)
     text = or_and_to_commas(text)
     assignment = _read_assignment(text, like)
     if assignment is not None:
         return assignment
+    parts, _ = split_top(text, _SETMINUS_RE)
+    if len(parts) == 2:
+        return SetDifference(_read(parts[0], None), _read(parts[1], None))
     parts, _ = split_top(text, re.compile(r"\\cup(?![a-zA-Z])"))
     if len(parts) > 1:
-        return SetUnion(tuple(_read(p, None) for p in parts))
+        return _union(tuple(_read(p, None) for p in parts))
     if _THOUSANDS_RE.fullmatch(text):
         n = text.count(",") + 1
         if not (isinstance(like, Items) and len(like.items) == n):
             return _scalar(text.replace(",", ""))
+    groups, _ = split_top(text, re.compile(";"))
+    if len(groups) > 1 and any(len(split_top(g, _COMMA_RE)[0]) > 1 for g in groups):
+        # "p=5, q=2; p=7, q=2": groups separated by ";" are the elements
+        item_like = like.items[0] if isinstance(like, Items) and like.items else None
+        return Items(tuple(_read(g, item_like) for g in groups if g.strip()))
     parts, _ = split_top(text, re.compile(r"[,;]"))
     if len(parts) > 1:
         item_like = like.items[0] if isinstance(like, Items) and like.items else None
-        return Items(tuple(_read(p, item_like) for p in parts if p.strip()))
+        return Items(_flatten_signs(tuple(_read(p, item_like) for p in parts if p.strip())))
     parts, ops = split_top(text, _RELATION_RE)
     if len(parts) > 1:
         if any(not p.strip() for p in parts):
             raise Unreadable("relation with a missing side")
         return Relation(tuple(_read(p, None) for p in parts), tuple(ops))
+    parts, _ = split_top(text, _COLON_RE)
+    if len(parts) > 1:
+        return _read_colon(text, parts)
     outer = _outer(text)
     if outer is not None:
         return _read_bracketed(*outer, like=like)
@@ -252,10 +286,53 @@ def _read(text: str, like: Value | None) -> Value:
     return _scalar(text)
 
 
+def _union(parts: tuple[Value, ...]) -> Value:
+    """``\\{0\\} \\cup \\{5, 6\\}`` is the finite set ``\\{0, 5, 6\\}``; other unions stay unions."""
+    if all(isinstance(p, Empty) or (isinstance(p, Items) and p.is_set) for p in parts):
+        items = tuple(x for p in parts if isinstance(p, Items) for x in p.items)
+        return Items(items, "\\{", "\\}") if items else Empty()
+    return SetUnion(parts)
+
+
+def _flatten_signs(items: tuple[Value, ...]) -> tuple[Value, ...]:
+    """``\\pm 2, \\pm 3i`` lists four values: a ``±`` element is its two values."""
+    out: list[Value] = []
+    for item in items:
+        if isinstance(item, Items) and item.is_bare and item.names is None:
+            out.extend(item.items)
+        else:
+            out.append(item)
+    return tuple(out)
+
+
+_TIME_RE = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:\s*([ap])\.?\s*m\.?)?", re.IGNORECASE)
+
+
+def _read_colon(text: str, parts: list[str]) -> Ratio:
+    """``3:00``, ``18:05:00``, ``6:05 p.m.`` (clock times) and ``1:2``, ``V_1:V_2`` (ratios)."""
+    m = _TIME_RE.fullmatch(text.strip())
+    if m:
+        hours, minutes = int(m.group(1)), int(m.group(2))
+        seconds = int(m.group(3) or 0)
+        meridiem = (m.group(4) or "").lower()
+        if meridiem and not 1 <= hours <= 12:
+            raise Unreadable("not a clock time")
+        if meridiem:
+            hours = hours % 12 + (12 if meridiem == "p" else 0)
+        if hours <= 24:
+            clock = (hours % 24) * 3600 + minutes * 60 + seconds
+            scalars = tuple(_scalar(p) for p in re.split(r":", text.split()[0]))
+            return Ratio(scalars, clock, bool(meridiem))
+    return Ratio(tuple(_scalar(p) for p in parts))
+
+
 def _read_choice(text: str, like: Value | None) -> Choice | None:
     if like is None:
         m = _CHOICE_GOLD_RE.fullmatch(text)
-        return Choice((m.group(1) or m.group(2)).upper(), m.group(3)) if m else None
+        if m:
+            return Choice((m.group(1) or m.group(2)).upper(), m.group(3))
+        m = _CHOICE_GOLD_OPTION_RE.fullmatch(text)  # "C. x = 42": the letter and its option
+        return Choice(m.group(1).upper(), m.group(2)) if m else None
     if isinstance(like, Choice):
         m = _CHOICE_ANSWER_RE.fullmatch(text)
         if m is None:
@@ -284,6 +361,8 @@ def _read_assignment(text: str, like: Value | None) -> Relation | None:
     if len(ops) != 1 or ops[0] not in ("=", "\\in"):
         return None
     name, rhs = parts[0].strip(), parts[1].strip()
+    if _NAME_TUPLE_RE.fullmatch(name) and rhs:  # "(a, b) = (5, 1)", "(x, y) = (5, 8), (8, 5)"
+        return Relation((_read(name, None), _read(rhs, like)), (ops[0],))
     if not NAME_RE.fullmatch(name) or not rhs:
         return None
     if "," not in rhs and ";" not in rhs and "\\cup" not in rhs and "\\pm" not in rhs:
@@ -340,7 +419,29 @@ def _tidy_sign(text: str) -> str:
     return text[1:].strip() if text.startswith("+") else text
 
 
-def _read_matrix(body: str, like: Value | None) -> Matrix:
+def _read_matrix(kind: str, body: str, like: Value | None) -> Value:
+    if kind == "cases":  # a system: its rows are the relations, in any order
+        rows = [r.replace("&", " ") for r in re.split(r"\\\\(?:\[[^\]]*\])?", body) if r.strip()]
+        return Items(tuple(_read(r, None) for r in rows))
+    matrix = _matrix_rows(body)
+    if kind == "vmatrix":  # |A|: the determinant, written out (Leibniz) for small sizes
+        return _determinant(matrix)
+    return matrix
+
+
+def _determinant(matrix: Matrix) -> Scalar:
+    n, m = matrix.shape
+    if n != m or n > 4 or not all(isinstance(c, Scalar) for r in matrix.rows for c in r):
+        raise Unreadable("not a small square determinant")
+    terms = []
+    for perm in itertools.permutations(range(n)):
+        inversions = sum(1 for i in range(n) for j in range(i + 1, n) if perm[i] > perm[j])
+        factors = "\\cdot ".join(f"({matrix.rows[i][perm[i]].text})" for i in range(n))  # type: ignore[union-attr]
+        terms.append(("-" if inversions % 2 else "+") + factors)
+    return _scalar("".join(terms).lstrip("+"))
+
+
+def _matrix_rows(body: str) -> Matrix:
     rows = [
         r
         for r in re.split(r"\\\\(?:\[[^\]]*\])?", body)
@@ -360,6 +461,13 @@ def _scalar(text: str) -> Scalar:
         raise Unreadable("empty element")
     if text.count("{") != text.count("}"):
         raise Unreadable("unbalanced braces")
+    mixed = _MIXED_SPACE_RE.fullmatch(text)
+    if mixed:  # "4 1/2" is four and a half, never 41/2; "11 7/6", "4 4/0" are not numbers
+        sign, whole, num, den = mixed.groups()
+        if int(den) == 0 or int(num) >= int(den):
+            raise Unreadable("not a mixed number")
+        value = int(whole) + Fraction(int(num), int(den))
+        return Scalar(text, -value if sign == "-" else value)
     literal = read_literal(text)
     if literal is None:
         if _BAD_BASE_RE.fullmatch(text):
@@ -370,4 +478,4 @@ def _scalar(text: str) -> Scalar:
     return Scalar(text, literal.value, literal.decimal, literal.base, literal.digits)
 
 
-__all__ = ["Unreadable", "read_gold", "read_value", "split_top"]
+__all__ = ["Unreadable", "is_name", "read_gold", "read_value", "split_top"]

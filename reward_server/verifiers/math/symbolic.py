@@ -77,7 +77,19 @@ def _evaluate(tree: Any) -> Any:
         return _evaluate(tree.args[0])
     if not tree.args or isinstance(tree, sympy.MatrixBase):
         return tree
-    return tree.func(*[_evaluate(a) for a in tree.args])
+    args = [_evaluate(a) for a in tree.args]
+    if isinstance(tree, sympy.Pow):
+        base, exponent = args
+        if (
+            exponent.is_Rational
+            and exponent.q % 2 == 1
+            and base.is_number
+            and base.is_extended_negative
+        ):
+            # \sqrt[3]{-8} is -2: an odd root of a negative real is the real root, as in
+            # school mathematics, not sympy's principal (complex) root.
+            return sympy.Integer(-1) ** exponent.p * sympy.Pow(-base, exponent)
+    return tree.func(*args)
 
 
 def scalar_sympy(scalar: Scalar) -> Any:
@@ -86,6 +98,8 @@ def scalar_sympy(scalar: Scalar) -> Any:
 
     if scalar.number is not None:
         return sympy.Rational(scalar.number.numerator, scalar.number.denominator)
+    if scalar.expr is not None:
+        return scalar.expr
     return to_sympy(scalar.text)
 
 
@@ -135,17 +149,18 @@ def sympy_equal(g: Any, a: Any, answer_decimal_digits: int = 0) -> tuple[bool, s
     if not symbols:
         if g.is_Rational and a.is_Rational:
             return False, "exact"
-        return _constants_equal(g, a, answer_decimal_digits), "numeric"
+        return _constants_equal(g, a, answer_decimal_digits), "proof"
     verdict = _agree_at_random_points(g, a, sorted(symbols, key=lambda s: s.name))
-    if verdict is not None:
-        return verdict, "random points"
+    if verdict is False:
+        return False, "random points"
+    if verdict is True:
+        return True, "random points"
     return _simplify_equal(g, a), "simplify"
 
 
 def _exact_nonzero_difference(g: Any, a: Any) -> bool:
     """``π + 10^{-80}`` vs ``π``: sympy's own cancellation leaves a nonzero rational, a
-    difference below any numeric tolerance but certain. (Only rationals: a float
-    difference may be rounding of an exact decimal.)"""
+    difference below any numeric tolerance but certain."""
     try:
         difference = g - a
     except Exception:  # noqa: BLE001 - no cheap verdict
@@ -154,12 +169,74 @@ def _exact_nonzero_difference(g: Any, a: Any) -> bool:
 
 
 def _constants_equal(g: Any, a: Any, decimal_digits: int) -> bool:
-    """Numeric equality at a precision far beyond any decimal the answer wrote."""
+    """Two constants are equal only when proven so: a high-precision evaluation can refute
+    equality (their values differ far beyond its error), never establish it, since
+    ``\\ln(1 + 10^{-90})`` and ``0`` agree to any fixed precision.  What agrees numerically
+    must then be proven zero symbolically (:func:`_proven_zero`)."""
     digits = max(NUMERIC_DIGITS, 2 * decimal_digits + 30)
     gv, av = _evalf(g, digits), _evalf(a, digits)
-    if gv is None or av is None:
-        return _simplify_equal(g, a)
-    return _close(gv, av, digits)
+    if gv is not None and av is not None and not _close(gv, av, digits):
+        return False
+    return _proven_zero(g - a)
+
+
+#: Largest root degree for which an algebraic difference is settled by its minimal
+#: polynomial (``2^{1/2^{1000}}`` would ask for a polynomial of degree 2^1000).
+MAX_ROOT_DEGREE = 12
+PROOF_MAX_OPS = 80
+
+
+def _proven_zero(d: Any) -> bool:
+    """Whether ``d`` is shown to be exactly zero (``False`` means "not shown")."""
+    import sympy
+
+    if d == 0:
+        return True
+    try:
+        if sympy.count_ops(d) > PROOF_MAX_OPS or _has_huge_rational(d):
+            return False
+        for rewrite in (
+            sympy.expand,
+            lambda e: sympy.expand(e.rewrite(sympy.cos)),
+            lambda e: sympy.expand_log(e, force=True),
+        ):
+            if rewrite(d) == 0:
+                return True
+        if not d.free_symbols and _small_algebraic(d):
+            return bool(sympy.minimal_polynomial(d, sympy.Dummy("t")).is_Symbol)
+    except Exception:  # noqa: BLE001 - no proof is "not shown equal"
+        return False
+    return _simplify_equal(d, sympy.Integer(0))
+
+
+#: Rationals beyond this size make ``simplify`` and minimal polynomials slow for nothing:
+#: such an expression is not shown equal.
+PROOF_MAX_BITS = 256
+
+
+def _has_huge_rational(d: Any) -> bool:
+    import sympy
+
+    return any(
+        max(int(r.p).bit_length(), int(r.q).bit_length()) > PROOF_MAX_BITS
+        for r in d.atoms(sympy.Rational)
+    )
+
+
+def _small_algebraic(d: Any) -> bool:
+    """Rationals, ``i`` and radicals of small degree only: a minimal polynomial is cheap."""
+    import sympy
+
+    for node in sympy.preorder_traversal(d):
+        if isinstance(node, sympy.Pow):
+            exponent = node.exp
+            if not exponent.is_Rational or abs(exponent.q) > MAX_ROOT_DEGREE:
+                return False
+        elif isinstance(node, (sympy.Add, sympy.Mul)) or node.is_Rational or node == sympy.I:
+            continue
+        else:
+            return False
+    return True
 
 
 def _evalf(expr: Any, digits: int) -> Any:
@@ -191,12 +268,29 @@ def _close(x: Any, y: Any, digits: int) -> bool:
     return bool(diff <= scale * sympy.Float(10) ** (-(digits - 15)))
 
 
+def _exact_value(value: Any) -> bool:
+    """A value computed without rounding: a rational or a Gaussian rational."""
+    import sympy
+
+    if value.is_Rational:
+        return True
+    re_part, im_part = value.as_real_imag()
+    return bool(re_part.is_Rational and im_part.is_Rational) and not value.has(sympy.Float)
+
+
 def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
-    """Compare two functions at random rational points; ``None`` if too few evaluated."""
+    """Compare two functions at random rational points.
+
+    ``False``: they differ at a point (a refutation).  ``True``: they agree at every point
+    and every value was computed exactly (rational functions, radicals of perfect
+    squares, ``\\binom{n}{2}`` ...).  Otherwise the agreement is only numeric, which proves
+    nothing (``x + 10^{-50}`` agrees with ``x`` to 40 digits): ``True`` only when the
+    difference is also proven zero symbolically, else ``None`` (not shown equal)."""
     import sympy
 
     rng = random.Random(20240607)
     agreed = 0
+    exact = True
     for k in range(RANDOM_POINTS * 3):
         # Signs alternate per point and per symbol, so every symbol is tried on both sides
         # of zero (|x| is not x, max(x, 0) is not x); magnitudes are random rationals.
@@ -205,26 +299,41 @@ def _agree_at_random_points(g: Any, a: Any, symbols: list[Any]) -> bool | None:
             for j, s in enumerate(symbols)
         }
         try:
-            gv = _evalf(g.xreplace(point), 40)
-            av = _evalf(a.xreplace(point), 40)
+            gp, ap = g.xreplace(point), a.xreplace(point)
+            if _exact_value(gp) and _exact_value(ap):
+                if sympy.expand(gp - ap) != 0:
+                    return False
+                agreed += 1
+                if agreed >= RANDOM_POINTS:
+                    break
+                continue
+            gv = _evalf(gp, 40)
+            av = _evalf(ap, 40)
         except Exception:  # noqa: BLE001, S112 - a point where a side is undefined is skipped
             continue
         if gv is None or av is None:
             continue
         if not _close(gv, av, 40):
             return False
+        exact = False
         agreed += 1
         if agreed >= RANDOM_POINTS:
-            return True
-    return None
+            break
+    if agreed < RANDOM_POINTS:
+        return None
+    if exact:
+        return True
+    return True if _proven_zero(g - a) else None
 
 
 def _simplify_equal(g: Any, a: Any) -> bool:
     import sympy
 
-    if sympy.count_ops(g) + sympy.count_ops(a) > SIMPLIFY_MAX_NODES:
-        return False
     try:
+        if sympy.count_ops(g) + sympy.count_ops(a) > SIMPLIFY_MAX_NODES or _has_huge_rational(
+            g - a
+        ):
+            return False
         return bool(sympy.simplify(g - a) == 0)
     except Exception:  # noqa: BLE001 - not shown equal
         return False
@@ -232,7 +341,11 @@ def _simplify_equal(g: Any, a: Any) -> bool:
 
 def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool:
     """``gl = gr`` and ``al = ar`` have the same solutions: their sides' differences are
-    proportional by a nonzero constant (``y = 2x + 3`` and ``2x - y + 3 = 0``)."""
+    proportional by a nonzero constant (``y = 2x + 3`` and ``2x - y + 3 = 0``).
+
+    As for expressions, closeness proves nothing (``x + y = 1 + 10^{-50}`` is not
+    ``x + y = 1``): the ratio of the two differences is computed exactly at random rational
+    points, and where the values are irrational the proportionality must be proven."""
     import sympy
 
     try:
@@ -246,12 +359,27 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
     if not symbols:
         return False
     rng = random.Random(7)
-    ratio = None
+    ratio: Any = None
+    exact = True
     seen = 0
     for _ in range(RANDOM_POINTS * 3):
         point = {s: sympy.Rational(rng.randint(-300, 300), rng.randint(7, 97)) for s in symbols}
         try:
-            gv, av = _evalf(g.xreplace(point), 40), _evalf(a.xreplace(point), 40)
+            gp, ap = g.xreplace(point), a.xreplace(point)
+            if _exact_value(gp) and _exact_value(ap):
+                if ap == 0:
+                    if gp != 0:
+                        return False
+                    continue
+                r = gp / ap
+                if r == 0 or (ratio is not None and sympy.expand(r - ratio) != 0):
+                    return False
+                ratio = r if ratio is None else ratio
+                seen += 1
+                if seen >= RANDOM_POINTS:
+                    break
+                continue
+            gv, av = _evalf(gp, 40), _evalf(ap, 40)
         except Exception:  # noqa: BLE001, S112 - a point where a side is undefined is skipped
             continue
         if gv is None or av is None:
@@ -264,13 +392,16 @@ def equations_equivalent(gl: Scalar, gr: Scalar, al: Scalar, ar: Scalar) -> bool
         if _close(r, 0, 40) or abs(r) < 1e-30:
             return False
         if ratio is None:
-            ratio = r
-        elif not _close(r, ratio, 40):
+            ratio = gp / ap  # the exact ratio, for the proof below
+        elif not _close(r, _evalf(ratio, 40) or r, 40):
             return False
+        exact = False
         seen += 1
         if seen >= RANDOM_POINTS:
-            return True
-    return False
+            break
+    if seen < RANDOM_POINTS:
+        return False
+    return exact or _proven_zero(sympy.expand(g - ratio * a))
 
 
 __all__ = [

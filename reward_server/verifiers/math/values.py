@@ -7,8 +7,9 @@ computed on demand (and cached by its text) in :mod:`.symbolic`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 
 class GuardTripped(Exception):
@@ -33,6 +34,9 @@ class Scalar:
     decimal: bool = False
     base: int | None = None
     digits: str | None = None
+    #: A sympy value computed by us (a bound of a solved inequality), used instead of the
+    #: text; never part of equality or hashing.
+    expr: Any = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class Items:
     items: tuple[Value, ...]
     open: str = ""
     close: str = ""
+    #: The variable names of ``x = 2, y = 3`` (in the written order), so that a named
+    #: answer is matched name by name and a bare one in the written order.
+    names: tuple[str, ...] | None = None
 
     @property
     def is_set(self) -> bool:
@@ -98,6 +105,19 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """``a : b`` (or ``a : b : c``): a ratio, or a clock time when it reads as one.
+
+    ``clock`` is the time of day in seconds when the text is ``H:MM`` or ``H:MM:SS``
+    (minutes and seconds two digits below 60), with ``a.m.``/``p.m.`` applied; ``meridiem``
+    says whether one was written (then the text is a time, never a ratio)."""
+
+    parts: tuple[Scalar, ...]
+    clock: int | None = None
+    meridiem: bool = False
+
+
+@dataclass(frozen=True)
 class Matrix:
     """Rows of scalars (``pmatrix``, ``bmatrix`` …)."""
 
@@ -113,7 +133,27 @@ class Empty:
     """The empty set."""
 
 
-Value = Scalar | Text | Choice | Items | Interval | SetUnion | Relation | Matrix | Empty
+@dataclass(frozen=True)
+class SetDifference:
+    """``A \\setminus B``: a set of reals with some points (or intervals) removed."""
+
+    base: Value
+    removed: Value
+
+
+Value = (
+    Scalar
+    | Text
+    | Choice
+    | Items
+    | Interval
+    | SetUnion
+    | SetDifference
+    | Relation
+    | Ratio
+    | Matrix
+    | Empty
+)
 
 
 def kind_of(value: Value) -> str:
