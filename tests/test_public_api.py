@@ -34,7 +34,7 @@ PUBLIC = {
         "default_verifiers",
         "warm_up",
     },
-    "reward_server.verifiers.math": {"check_math", "warm_up"},
+    "reward_server.verifiers.math": {"answers_equal", "check_math", "warm_up"},
     "reward_server.verifiers.language": {"check_language", "supported_languages"},
     "reward_server.verifiers.code": {
         "CHECKERS",
