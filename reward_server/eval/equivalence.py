@@ -1,10 +1,10 @@
 """Which of a prompt's answers are the same answer, by the math verifier's equivalence.
 
 Majority voting on raw strings splits ``0.5`` and ``\\frac{1}{2}`` into two answers.  Here
-two answers are one when the math verifier says so: :func:`answers_equal` asks
-``check_math`` (its public function only) whether the completion ``\\boxed{a}`` answers the
-gold ``b``.  That is one direction, with ``b`` read as a gold (so ``(1, 2)`` is read as
-whatever ``b`` is); the representative ``b`` of a cluster is its most frequent answer.
+two answers are one when the math verifier says so: :func:`answers_equal` asks the
+verifier's own ``answers_equal`` whether answer ``a`` equals ``b`` read as the reference
+(so ``(1, 2)`` is read as whatever ``b`` is); the representative ``b`` of a cluster is its
+most frequent answer.
 
 Sympy can hang on an adversarial answer, so comparisons never run in this process: they
 run in the project's worker processes (:class:`~reward_server.workers.WorkerPool`) under
@@ -31,11 +31,10 @@ PAIRS_PER_DEADLINE = 64
 
 
 def answers_equal(answer: str, representative: str) -> bool:
-    """True when the verifier scores ``\\boxed{answer}`` 1.0 against ``representative``."""
-    from ..verifiers.math import check_math
+    """True when ``answer`` equals ``representative`` (the reference) by the math policy."""
+    from ..verifiers.math import answers_equal as equal_to_reference
 
-    outcome = check_math("\\boxed{" + answer + "}", representative)
-    return outcome.status == "ok" and outcome.score == 1.0
+    return equal_to_reference(representative, answer)
 
 
 Equal = Callable[[str, str], bool]
