@@ -12,6 +12,9 @@ that prints a correct prefix and stops, or prints the answer and then garbage, f
 - ``case_insensitive``: ``tokens``, compared after Unicode case folding.
 - ``float``: ``tokens``, except that two numeric tokens match when their absolute or
   relative difference is at most ``tolerance``; a non-numeric token must match exactly.
+  As DOMjudge's default validator (which reads tokens with ``strtod``), ``nan`` and
+  ``inf``/``infinity`` in any case are numbers: NaN matches NaN, an infinity matches an
+  infinity of the same sign, and neither matches a finite number.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from decimal import Decimal
 CHECKERS = ("tokens", "exact", "lines", "case_insensitive", "float")
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_SPECIAL = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 
 
 def tokens_equal(output: str, expected: str) -> bool:
@@ -63,6 +67,13 @@ def _exact(text: str) -> str:
 def _token_close(got: str, want: str, tolerance: float) -> bool:
     if got == want:
         return True
+    if _SPECIAL.fullmatch(got) or _SPECIAL.fullmatch(want):
+        if not all(_NUMBER.fullmatch(t) or _SPECIAL.fullmatch(t) for t in (got, want)):
+            return False
+        x, y = float(got), float(want)
+        if math.isnan(x) or math.isnan(y):
+            return math.isnan(x) and math.isnan(y)
+        return x == y  # an infinity equals only the infinity of its sign
     if not (_NUMBER.fullmatch(got) and _NUMBER.fullmatch(want)):
         return False
     a, b = float(got), float(want)
