@@ -98,7 +98,9 @@ async def _run_checker(
     if isinstance(checked, Outcome):
         return _checker_fault(checked.message or "checker job failed", checked.retryable)
     if checked.compile is not None and not checked.compile.ok:
-        return _checker_fault(f"the checker does not compile: {checked.compile.output[-500:]}", False)
+        return _checker_fault(
+            f"the checker does not compile: {checked.compile.output[-500:]}", False
+        )
     if len(checked.runs) != len(pending):
         return _checker_fault("the checker job reported a wrong number of runs", True)
     decided: dict[int, str] = {}

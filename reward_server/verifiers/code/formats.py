@@ -185,7 +185,9 @@ def _lcb_cases(raw: Any) -> list[Any]:
     except FormatError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure to unpack is the row's problem
-        raise FormatError(f"test cases are neither JSON nor LiveCodeBench's packing: {exc}") from None
+        raise FormatError(
+            f"test cases are neither JSON nor LiveCodeBench's packing: {exc}"
+        ) from None
     cases = _json(loaded, "test cases") if isinstance(loaded, str | bytes) else loaded
     if not isinstance(cases, list):
         raise FormatError("test cases must be a list")

@@ -22,7 +22,9 @@ def _limits(base: Limits | None, time_s: float, memory_mb: int) -> Limits:
     return replace(base or Limits(), time_s=time_s, memory_mb=memory_mb, wall_time_s=None)
 
 
-def build_job(code: str, spec: CodeSpec, limits: Limits | None = None, tests: Plan | None = None) -> Job:
+def build_job(
+    code: str, spec: CodeSpec, limits: Limits | None = None, tests: Plan | None = None
+) -> Job:
     """The sandbox job for ``code`` under ``spec`` (a fresh marker for judged tests).
     Expected outputs and results never enter it."""
     tests = tests or plan(spec)

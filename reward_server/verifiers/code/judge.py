@@ -13,9 +13,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
+from typing import Any
 
 from reward_server.schemas import CodeSpec
 from reward_server.verifiers.outcome import Outcome
@@ -85,7 +84,9 @@ def judge(
         ]
         runs = result.runs
     else:
-        compare = checker(spec.checker, spec.float_tolerance) if isinstance(spec.checker, str) else None
+        compare = (
+            checker(spec.checker, spec.float_tolerance) if isinstance(spec.checker, str) else None
+        )
         verdicts = [
             _judge_stdio(run, t.output, compare) for run, t in zip(result.runs, tests.stdio)
         ]
@@ -101,7 +102,9 @@ def judge(
         for entry, name in zip(details["tests"], names):
             entry["name"] = name
     details["passed"] = passed
-    first_failure = next((run for run, v in zip(runs, verdicts) if v != ACCEPTED and run.stderr), None)
+    first_failure = next(
+        (run for run, v in zip(runs, verdicts) if v != ACCEPTED and run.stderr), None
+    )
     if first_failure is not None:
         details["stderr"] = _tail(first_failure.stderr)
     if spec.all_or_nothing:
