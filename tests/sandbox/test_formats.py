@@ -34,7 +34,10 @@ APPS = {
     [
         ("def total(xs):\n    return sum(xs)", 1.0),
         ("def total(xs):\n    return float(sum(xs))", 1.0),  # 6.0 == 6 as a value
-        ("class Solution:\n    def total(self, xs: List[int]) -> int:\n        return sum(xs)", 1.0),
+        (
+            "class Solution:\n    def total(self, xs: List[int]) -> int:\n        return sum(xs)",
+            1.0,
+        ),
         ("def total(xs):\n    return str(sum(xs))", 0.0),  # "6" is not 6
         ("def total(xs):\n    return sum(xs) + 1", 0.0),
         ("def total(xs):\n    return xs[0] * len(xs)", 0.0),  # [] raises: runtime error
@@ -213,7 +216,9 @@ def test_files_beside_the_program_read_only(judge):
     program = "from lib.helper import twice\nprint(twice(int(open('data.txt').read())))"
     assert judge(fenced(program), tests=[{"input": "", "output": "42"}], files=files).score == 1.0
     writer = "open('data.txt', 'w').write('0')\nprint('written')"
-    assert judge(fenced(writer), tests=[{"input": "", "output": "written"}], files=files).score == 0.0
+    assert (
+        judge(fenced(writer), tests=[{"input": "", "output": "written"}], files=files).score == 0.0
+    )
     escape = judge(fenced("print(1)"), tests=[{"input": "", "output": "1"}], files={"../x": "1"})
     assert escape.status == "invalid"
 
@@ -229,7 +234,11 @@ def test_cpp_header_file(judge):
 
 def test_cpp_assert_harness(judge):
     test_code = "#include <cassert>\nint main() {\n  assert(add(1, 2) == 3);\n  assert(add(-1, 1) == 0);\n}\n"
-    ok = judge(fenced("int add(int a, int b) { return a + b; }", "cpp"), language="cpp", test_code=test_code)
+    ok = judge(
+        fenced("int add(int a, int b) { return a + b; }", "cpp"),
+        language="cpp",
+        test_code=test_code,
+    )
     assert ok.score == 1.0, ok.details
     for wrong in (
         "int add(int a, int b) { return a - b; }",
@@ -246,12 +255,12 @@ def test_cpp_and_c_threads_start(judge):
     cpp = (
         "#include <thread>\n#include <vector>\n#include <cstdio>\n#include <atomic>\n"
         "int main(){std::atomic<int> s{0};std::vector<std::thread> t;"
-        "for(int i=0;i<16;i++)t.emplace_back([&s,i]{s+=i;});for(auto&x:t)x.join();printf(\"%d\\n\",s.load());}"
+        'for(int i=0;i<16;i++)t.emplace_back([&s,i]{s+=i;});for(auto&x:t)x.join();printf("%d\\n",s.load());}'
     )
     c = (
         "#include <pthread.h>\n#include <stdio.h>\nvoid* f(void* a){return a;}\n"
         "int main(){pthread_t t[8];for(int i=0;i<8;i++)if(pthread_create(&t[i],0,f,0))return 1;"
-        "for(int i=0;i<8;i++)pthread_join(t[i],0);puts(\"ok\");}"
+        'for(int i=0;i<8;i++)pthread_join(t[i],0);puts("ok");}'
     )
     for memory in (64, 256):
         assert judge(fenced(cpp, "cpp"), language="cpp", tests=[{"input": "", "output": "120"}],
@@ -263,13 +272,18 @@ def test_cpp_and_c_threads_start(judge):
 
 
 def test_mbpp_builtin_named_function_dataclass_and_pickle(judge):
-    assert judge(fenced("def sum(a, b):\n    return a + b"), test_code="assert sum(2, 3) == 5\n").score == 1.0
+    assert (
+        judge(fenced("def sum(a, b):\n    return a + b"), test_code="assert sum(2, 3) == 5\n").score
+        == 1.0
+    )
     dataclass_program = (
         "from __future__ import annotations\nfrom dataclasses import dataclass\n"
         "@dataclass\nclass Point:\n    x: int\n    y: int\n"
         "def mirror(p: Point) -> Point:\n    return Point(p.y, p.x)\n"
     )
-    spec = {"test_code": "assert mirror(Point(1, 2)) == Point(2, 1)\nassert mirror(Point(3, 3)).x == 3\n"}
+    spec = {
+        "test_code": "assert mirror(Point(1, 2)) == Point(2, 1)\nassert mirror(Point(3, 3)).x == 3\n"
+    }
     assert judge(fenced(dataclass_program), **spec).score == 1.0
     pickler = (
         "import pickle\nclass Box:\n    def __init__(self, v):\n        self.v = v\n"
@@ -282,7 +296,9 @@ def test_a_job_that_locks_tmp_does_not_break_the_next(loop, solo):
     locker = "import os, shutil\nfor n in os.listdir('/tmp'):\n    shutil.rmtree('/tmp/' + n, ignore_errors=True)\nos.chmod('/tmp', 0o500)\nprint('locked')"
     first = loop.run(solo.run(Job("python", locker, [TestCase("")])))
     assert first.error is None
-    after = loop.run(solo.run(Job("python", "open('x', 'w').write('1')\nprint('fine')", [TestCase("")])))
+    after = loop.run(
+        solo.run(Job("python", "open('x', 'w').write('1')\nprint('fine')", [TestCase("")]))
+    )
     assert after.error is None and after.runs[0].stdout == "fine\n", after
 
 
@@ -290,7 +306,10 @@ def test_float_checker_nan_and_inf(judge):
     tests = [{"input": "", "output": "nan inf -inf 0.5"}]
     ok = judge(fenced("print('NaN', 'Inf', '-infinity', 0.5000001)"), tests=tests, checker="float")
     assert ok.score == 1.0
-    assert judge(fenced("print('nan', '-inf', '-inf', 0.5)"), tests=tests, checker="float").score == 0.0
+    assert (
+        judge(fenced("print('nan', '-inf', '-inf', 0.5)"), tests=tests, checker="float").score
+        == 0.0
+    )
 
 
 @pytest.fixture(scope="module")
@@ -324,7 +343,7 @@ def java_judge(loop, test_owner, docker_client):
 
 @pytest.mark.slow
 def test_java_main_class_not_public_and_asserts_enabled(java_judge):
-    program = "import java.util.*;\nclass Solution {\n  static class Node {}\n  public static void main(String[] a) {\n    assert a.length > 5 : \"asserts are on\";\n    System.out.println(\"ran\");\n  }\n}\n"
+    program = 'import java.util.*;\nclass Solution {\n  static class Node {}\n  public static void main(String[] a) {\n    assert a.length > 5 : "asserts are on";\n    System.out.println("ran");\n  }\n}\n'
     outcome = java_judge(fenced(program, "java"), language="java", time_limit_s=5.0,
                          tests=[{"input": "", "output": "ran"}])  # fmt: skip
     assert verdicts(outcome) == ["runtime_error"], outcome.details  # the assert fired
@@ -338,7 +357,9 @@ def test_java_main_class_not_public_and_asserts_enabled(java_judge):
 def test_javascript_assert_harness(java_judge):
     test_code = "const assert = require('node:assert');\nassert.deepEqual(pair(1), [1, 1]);\n"
     spec = dict(language="javascript", test_code=test_code, time_limit_s=5.0)
-    assert java_judge(fenced("function pair(x) { return [x, x]; }", "javascript"), **spec).score == 1.0
+    assert (
+        java_judge(fenced("function pair(x) { return [x, x]; }", "javascript"), **spec).score == 1.0
+    )
     for wrong in ("function pair(x) { return [x]; }", "function pair(x) { process.exit(0); }"):
         outcome = java_judge(fenced(wrong, "javascript"), **spec)
         assert outcome.status == "ok" and outcome.score == 0.0, (wrong, outcome.details)
