@@ -160,7 +160,8 @@ async def submit(request: Request) -> sf.EvalResult:
     kind = config.dataset_type or ""
     if kind not in ("CommonOJDataset", "AutoEvalDataset"):
         raise BadRequest(f"dataset_type {kind!r}: supported are CommonOJDataset, AutoEvalDataset")
-    labels = provided.get("labels") if isinstance(provided.get("labels"), dict) else {}
+    found_labels = provided.get("labels")
+    labels: dict[str, Any] = found_labels if isinstance(found_labels, dict) else {}
     sf_language = (
         config.language or labels.get("execution_language") or labels.get("programming_language")
     )

@@ -32,7 +32,7 @@ from . import remote
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, NoReturn
 
 FROM_CANDIDATE_FD = 3
 TO_CANDIDATE_FD = 4
@@ -40,7 +40,7 @@ REPORT_FD = 5
 ERROR_TEXT = 300  # characters of a failed check's exception kept in the report
 
 
-def main(job: dict[str, Any], marker: str) -> None:
+def main(job: dict[str, Any], marker: str) -> NoReturn:
     """Run the job's checks; never returns."""
     report: dict[str, Any]
     try:
@@ -99,7 +99,7 @@ def solution_module(peer: remote.Peer) -> Any:
             raise AttributeError(name)
         return getattr(remote_module, name)
 
-    module.__getattr__ = __getattr__  # type: ignore[attr-defined]
+    setattr(module, "__getattr__", __getattr__)  # noqa: B010 - a module-level __getattr__
     sys.modules["solution"] = module
     return module
 
@@ -185,7 +185,9 @@ def run_pytest(code: Any, source: str, filename: str) -> list[list[Any]]:
             import ast
 
             tree = ast.parse(source, filename)
-            rewrite_asserts(tree, source.encode("utf-8", "surrogatepass"), self.path, self.config)
+            rewrite_asserts(
+                tree, source.encode("utf-8", "surrogatepass"), str(self.path), self.config
+            )
             module = type(sys)("test_solution")
             module.__file__ = path
             sys.modules["test_solution"] = module
@@ -210,8 +212,8 @@ def run_pytest(code: Any, source: str, filename: str) -> list[list[Any]]:
                 name = report.nodeid.split("::", 1)[-1]
                 message = ""
                 if report.outcome != "passed":
-                    message = str(report.longrepr).strip().splitlines()[-1:] or [""]
-                    message = message[0][:ERROR_TEXT]
+                    lines = str(report.longrepr).strip().splitlines()[-1:] or [""]
+                    message = lines[0][:ERROR_TEXT]
                 results.append([name, report.outcome == "passed", message])
 
     null = os.open(os.devnull, os.O_WRONLY)

@@ -227,7 +227,7 @@ def main(spec: dict[str, str | None], forked: bool = True) -> None:
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         chunk = _os.read(fd, 1 << 20)
         if not chunk:

@@ -312,7 +312,7 @@ class Peer:
             return result if type(result) is bool or result is NotImplemented else bool(result)
         if name not in FORWARDED:
             raise PermissionError(f"operation {name!r} is not forwarded")
-        builtin = {
+        builtin: Any = {
             "__len__": len,
             "__iter__": iter,
             "__next__": next,
@@ -407,10 +407,10 @@ class Proxy:
         peer = self._peer
         return peer.request("op", ref=self._id, name=name, args=[peer.encode(other)])
 
-    def __eq__(self, other: object) -> Any:  # type: ignore[override]
+    def __eq__(self, other: object) -> Any:
         return self._compare("__eq__", other)
 
-    def __ne__(self, other: object) -> Any:  # type: ignore[override]
+    def __ne__(self, other: object) -> Any:
         return self._compare("__ne__", other)
 
     def __lt__(self, other: Any) -> Any:

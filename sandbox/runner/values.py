@@ -153,14 +153,8 @@ def _encode_decimal(value: Any, keep: Any, depth: int) -> Any:
 def _encode_fraction(value: Any, keep: Any, depth: int) -> Any:
     import fractions
 
-    f = fractions.Fraction
-    return {
-        "$": "fraction",
-        "v": [
-            int.__int__(f.numerator.fget(value)),  # type: ignore[attr-defined]
-            int.__int__(f.denominator.fget(value)),
-        ],
-    }  # type: ignore[attr-defined]
+    numerator, denominator = fractions.Fraction.as_integer_ratio(value)
+    return {"$": "fraction", "v": [int.__int__(numerator), int.__int__(denominator)]}
 
 
 def _encode_deque(value: Any, keep: Any, depth: int) -> Any:

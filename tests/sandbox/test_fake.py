@@ -112,7 +112,7 @@ def test_stop_on_failure_skips_the_rest_as_the_runner_does():
         (Job("cobol", "", [TestCase("")]), "unknown language"),
         (Job("python", "", []), "at least one test"),
         (Job("go", "", test_code="assert True", marker="m" * 32), "need python"),
-            (Job("cpp", "", calls=[Call("f")]), "need python"),
+        (Job("cpp", "", calls=[Call("f")]), "need python"),
         (Job("python", "", test_code="assert True"), "marker"),
     ],
 )

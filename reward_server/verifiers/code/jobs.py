@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import replace
+from typing import Any
 
 from reward_server.schemas import CheckerProgram, CodeSpec
 from sandbox.languages import LANGUAGES, UnknownLanguage, resolve
@@ -29,7 +30,12 @@ def build_job(
     Expected outputs and results never enter it."""
     tests = tests or plan(spec)
     job_limits = _limits(limits, spec.time_limit_s, spec.memory_limit_mb)
-    common = {"language": spec.language, "source": code, "limits": job_limits, "files": spec.files}
+    common: dict[str, Any] = {
+        "language": spec.language,
+        "source": code,
+        "limits": job_limits,
+        "files": spec.files,
+    }
     if tests.kind == "test_file":
         return Job(
             **common,

@@ -142,9 +142,13 @@ def _judge_call(run: TestRun, test: CallTest, tolerance: float) -> str:
     if values_equal(got, test.expected, tolerance):
         return ACCEPTED
     expected = test.expected
-    if test.unwrap and isinstance(expected, list) and len(expected) == 1:
-        if values_equal(got, expected[0], tolerance):
-            return ACCEPTED
+    if (
+        test.unwrap
+        and isinstance(expected, list)
+        and len(expected) == 1
+        and values_equal(got, expected[0], tolerance)
+    ):
+        return ACCEPTED
     return WRONG_ANSWER
 
 
