@@ -33,6 +33,7 @@ from .middleware import AuthMiddleware, BodyLimitMiddleware, RequestIdMiddleware
 from .routes import BODY_MODELS, run_router
 from .routes import router as api_router
 from .runtime import open_runtime
+from .sandbox_fusion_routes import router as sandbox_fusion_router
 from .verifiers import Registry
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, registry: Registry | None = Non
     app.include_router(api_router)
     if settings.sandbox.enabled:
         app.include_router(run_router)
+        app.include_router(sandbox_fusion_router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(LifecycleMiddleware, lifecycle=lifecycle)
     app.add_middleware(AuthMiddleware, api_key=settings.api_key)

@@ -22,7 +22,7 @@ from .bodies import scrub_any
 from .errors import error_body
 
 #: Paths that need the API key when one is set (health probes and docs stay open).
-PROTECTED_PREFIXES: tuple[str, ...] = ("/v1/", "/metrics")
+PROTECTED_PREFIXES: tuple[str, ...] = ("/v1/", "/metrics", "/run_code", "/submit")
 
 
 async def _send_json(

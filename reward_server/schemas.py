@@ -57,17 +57,55 @@ class CodeTest(_Model):
     output: str = ""
 
 
+class CheckerProgram(_Model):
+    """A special judge: run as ``checker INPUT EXPECTED OUTPUT`` (three file paths, the
+    Kattis/testlib order) in the sandbox; exit 0 accepts, another exit code rejects, a
+    crash, a signal or a limit is a fault of the checker (the item's error, never a
+    wrong answer)."""
+
+    source: str
+    language: str = "cpp"
+    time_limit_s: float = Field(10.0, gt=0, le=60, allow_inf_nan=False, strict=True)
+    memory_limit_mb: int = Field(512, ge=16, le=8192, strict=True)
+
+
 class CodeSpec(_Model):
-    """How to run and judge the program in a ``task: "code"`` item."""
+    """How to run and judge the program in a ``task: "code"`` item.
+
+    Tests come in one of these forms (docs/code-datasets.md maps public datasets):
+    ``tests`` (stdio), ``test_code`` (+ ``entry_point``: HumanEval/MBPP asserts),
+    ``input_output`` (APPS/TACO/PRIME JSON, stdio or with ``fn_name`` function calls),
+    ``public_test_cases``/``private_test_cases`` (LiveCodeBench, stdin or functional),
+    ``test_file`` (pytest or unittest, importing the program as ``solution``)."""
 
     language: str = "python"
     tests: list[CodeTest] = Field(default_factory=list)
     test_code: str | None = Field(None, description="Assert-style tests (HumanEval/MBPP).")
     entry_point: str | None = Field(None, description="Function passed to check() in test_code.")
+    input_output: str | dict[str, Any] | None = Field(
+        None, description="APPS/TACO/PRIME: {inputs, outputs, fn_name?}, an object or JSON text."
+    )
+    public_test_cases: str | list[Any] | None = Field(
+        None, description="LiveCodeBench: [{input, output, testtype}], a list or JSON text."
+    )
+    private_test_cases: str | list[Any] | None = Field(
+        None, description="LiveCodeBench: as public_test_cases (also its compressed form)."
+    )
+    fn_name: str | None = Field(None, description="The function functional tests call.")
+    metadata: str | dict[str, Any] | None = Field(
+        None, description='LiveCodeBench metadata: {"func_name": ...}, an object or JSON text.'
+    )
+    test_file: str | None = Field(None, description="A pytest/unittest file importing `solution`.")
+    framework: Literal["pytest", "unittest"] = "pytest"
+    files: dict[str, str] | None = Field(
+        None, description="{relative path: text} placed read-only beside the program."
+    )
     time_limit_s: float = Field(2.0, gt=0, le=60, allow_inf_nan=False, strict=True)
     memory_limit_mb: int = Field(256, ge=16, le=8192, strict=True)
-    checker: Checker = Field(
-        "tokens", description="How stdout is compared with the expected output."
+    checker: Checker | CheckerProgram = Field(
+        "tokens",
+        description="How stdout is compared with the expected output: a rule's name, or a "
+        "special judge {source, language}.",
     )
     float_tolerance: float = Field(1e-6, ge=0, le=1, allow_inf_nan=False, strict=True)
     all_or_nothing: bool = Field(
@@ -76,8 +114,19 @@ class CodeSpec(_Model):
 
     @model_validator(mode="after")
     def _has_tests(self) -> CodeSpec:
-        if not self.tests and not self.test_code:
-            raise ValueError("code needs `tests` (stdio) or `test_code` (assert style)")
+        given = (
+            self.tests,
+            self.test_code,
+            self.input_output,
+            self.public_test_cases,
+            self.private_test_cases,
+            self.test_file,
+        )
+        if not any(g not in (None, "", [], {}) for g in given):
+            raise ValueError(
+                "code needs tests: `tests` (stdio), `test_code` (asserts), `input_output`, "
+                "`public_test_cases`/`private_test_cases` or `test_file`"
+            )
         return self
 
 

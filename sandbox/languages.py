@@ -28,12 +28,12 @@ class Language:
     image_language: str = ""  # the build.py language that installs it
 
     def to_wire(self, source: str) -> dict[str, Any]:
-        source_file = _source_file(self, source)
+        source_file = self.source_file
         compile_cmd, run_cmd = list(self.compile or ()), list(self.run)
-        if source_file != self.source_file:  # Java: the public class decides the names
-            stem, old_stem = source_file.rsplit(".", 1)[0], self.source_file.rsplit(".", 1)[0]
+        if self.name == "java":  # the public class names the file, the main class the run
+            source_file, main_class = _java_names(source)
             compile_cmd = [source_file if a == self.source_file else a for a in compile_cmd]
-            run_cmd = [stem if a == old_stem else a for a in run_cmd]
+            run_cmd = [main_class if a == "Main" else a for a in run_cmd]
         return {
             "name": self.name,
             "source_file": source_file,
@@ -78,6 +78,7 @@ LANGUAGES: dict[str, Language] = {
             "Main.java",
             (
                 "java",
+                "-ea",
                 "-Xmx{mem}m",
                 "-Xss64m",
                 "-XX:+UseSerialGC",
@@ -134,13 +135,44 @@ def resolve(name: str) -> Language:
         raise UnknownLanguage(f"unknown language {name!r}; known: {sorted(LANGUAGES)}") from None
 
 
-_JAVA_PUBLIC_CLASS = re.compile(r"^\s*public\s+(?:final\s+)?class\s+([A-Za-z_]\w*)", re.MULTILINE)
+_JAVA_NOISE = re.compile(
+    r"//[^\n]*|/\*.*?\*/|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n])*'", re.DOTALL
+)
+_JAVA_CLASS = re.compile(r"\b(?:class|interface|enum|record)\s+([A-Za-z_$][\w$]*)")
+_JAVA_PUBLIC = re.compile(r"\bpublic\s+(?:(?:final|abstract|strictfp|static)\s+)*$")
+_JAVA_MAIN = re.compile(r"\bstatic\s+(?:final\s+)?void\s+main\s*\(")
 
 
-def _source_file(lang: Language, source: str) -> str:
-    # Java insists that a public class lives in a file of its name; models rarely call it Main.
-    if lang.name == "java":
-        match = _JAVA_PUBLIC_CLASS.search(source)
-        if match and match.group(1) != "Main":
-            return f"{match.group(1)}.java"
-    return lang.source_file
+def java_classes(source: str) -> tuple[str | None, str | None]:
+    """(the public top-level class, the top-level class whose body declares ``main``).
+
+    Comments and literals are blanked first, then braces counted, so a class nested in
+    another (``static class Node``) is never taken for the one that holds ``main``."""
+    text = _JAVA_NOISE.sub(lambda m: " " * len(m.group(0)), source)
+    public: str | None = None
+    mains: list[str] = []
+    depth = 0
+    current: str | None = None
+    pos = 0
+    for match in re.finditer(r"[{}]", text):
+        chunk = text[pos : match.start()]
+        if depth == 0:
+            for declared in _JAVA_CLASS.finditer(chunk):
+                current = declared.group(1)
+                if public is None and _JAVA_PUBLIC.search(chunk[: declared.start()]):
+                    public = current
+        elif depth == 1 and current is not None and _JAVA_MAIN.search(chunk):
+            mains.append(current)
+        depth += 1 if match.group(0) == "{" else -1
+        depth = max(depth, 0)
+        pos = match.end()
+    main_class = public if public in mains else (mains[0] if mains else None)
+    return public, main_class
+
+
+def _java_names(source: str) -> tuple[str, str]:
+    """(source file, class to run): javac wants a public class in a file of its name;
+    ``java`` must be given the class that declares ``main``, public or not."""
+    public, main_class = java_classes(source)
+    source_file = f"{public}.java" if public else "Main.java"
+    return source_file, main_class or public or "Main"

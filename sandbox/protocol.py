@@ -12,6 +12,7 @@ import json
 import struct
 from typing import Any
 
+from sandbox import inprocess
 from sandbox.base import UnsupportedJob
 from sandbox.languages import UnknownLanguage, resolve
 from sandbox.types import (
@@ -106,17 +107,38 @@ def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
         raise UnsupportedJob(str(exc)) from None
     except ValueError as exc:
         raise UnsupportedJob(str(exc)) from None
-    if job.mode == "assert" and not language.python:
-        raise UnsupportedJob(f"assert-style tests (test_code) need python, not {language.name}")
+    mode = job.mode
+    if mode in ("call", "test_file") and not language.python:
+        raise UnsupportedJob(f"{mode.replace('_', ' ')} tests need python, not {language.name}")
+    if mode == "assert" and not (language.python or inprocess.supports(language)):
+        raise UnsupportedJob(
+            f"assert-style tests (test_code) need python, javascript or cpp, not {language.name}"
+        )
+    wire = language.to_wire(job.source)
+    source = job.source
+    files = dict(job.files or {})
+    if mode == "assert" and not language.python:
+        composed = inprocess.compose(language, job.source, job.test_code or "", wire)
+        source = composed.source
+        files.update(composed.files)
+        wire["compile"] = composed.compile or wire["compile"]
+        wire["run"] = composed.run or wire["run"]
     return {
         "op": "job",
-        "language": language.to_wire(job.source),
-        "source": job.source,
-        "mode": job.mode,
-        "tests": [t.stdin for t in job.tests or []],
+        "language": wire,
+        "source": source,
+        "mode": mode,
+        "tests": [
+            {"stdin": t.stdin, "args": list(t.args), "files": t.files} for t in job.tests or []
+        ],
+        "calls": [{"function": c.function, "args": c.args} for c in job.calls or []],
         "test_code": job.test_code,
+        "test_file": job.test_file,
+        "framework": job.framework,
         "entry_point": job.entry_point,
         "marker": job.marker,
+        "files": files,
+        "prelude": job.prelude,
         "limits": limits.to_wire(),
         "stop_on_failure": job.stop_on_failure,
         "python_mode": job.python_mode or python_mode,
@@ -125,9 +147,8 @@ def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
 
 def job_deadline(job: Job, limits: Limits, slack_s: float) -> float:
     """How long the host waits for the runner before it kills the container."""
-    runs = 1 if job.mode == "assert" else len(job.tests or [])
     per_run = limits.wall_s + 0.5 + 2.0  # wall, set-up, and the drain after exit
-    return runs * per_run + 2 * limits.compile_time_s + 1 + slack_s
+    return max(1, job.runs) * per_run + 2 * limits.compile_time_s + 1 + slack_s
 
 
 def result_from_reply(reply: dict[str, Any], duration_s: float) -> Result:

@@ -60,22 +60,47 @@ class Limits:
 
 @dataclass(frozen=True)
 class TestCase:
-    """One stdio test as the container sees it: its input only."""
+    """One stdio test as the container sees it: its input only (never the expected
+    output).  ``args`` are appended to the run command and ``files`` ({relative path:
+    text}) are written beside the program before this test runs (a checker's three
+    files)."""
 
     __test__ = False  # not a pytest class
 
     stdin: str = ""
+    args: tuple[str, ...] = ()
+    files: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One function-call test: the function's name and its arguments as plain values
+    (``sandbox.runner.values`` forms).  The expected result stays with the caller."""
+
+    function: str
+    args: list[Any] = field(default_factory=list)
+
+
+Mode = Literal["stdio", "assert", "call", "test_file"]
 
 
 @dataclass(frozen=True)
 class Job:
     """A program and what to run it on.
 
-    Stdio mode: ``tests`` lists the inputs, one fresh process each.  Assert mode
-    (HumanEval/MBPP): ``test_code`` is set, the program runs once, then the test code, then
-    ``check(<entry_point>)`` when ``entry_point`` is set (MBPP-style test code is bare
-    asserts); only if all of that returns does the harness write ``marker`` to its private
-    descriptor, reported as ``TestRun.harness``.
+    - stdio: ``tests`` lists the inputs, one fresh process each;
+    - call: ``calls`` lists function calls, one fresh process each; a run's ``harness``
+      is the JSON ``{"value": <plain value form>}`` (or ``{"not_plain": why}``); with
+      ``prelude`` the program first gets the imports APPS and LiveCodeBench give it;
+    - assert (HumanEval/MBPP): ``test_code`` runs once against the program, then
+      ``check(<entry_point>)`` when ``entry_point`` is set; Python runs the test code in
+      a process of its own (see ``sandbox.runner.examiner``), JavaScript and C++ in the
+      program's (an in-process harness);
+    - test_file: ``test_file`` (pytest or unittest, ``framework``) imports the program
+      as ``solution``; each test in it is one result in the report.
+
+    ``marker`` is the job's secret: the judge's report carries it.  ``files`` are put
+    beside the program, read-only, and restored before each test.
     """
 
     language: str
@@ -87,18 +112,52 @@ class Job:
     limits: Limits = field(default_factory=Limits)
     stop_on_failure: bool = False
     python_mode: PythonMode | None = None  # None: the pool's default
+    calls: list[Call] | None = None
+    test_file: str | None = None
+    framework: Literal["pytest", "unittest"] = "pytest"
+    files: dict[str, str] | None = None
+    prelude: bool = False
 
     @property
-    def mode(self) -> Literal["stdio", "assert"]:
-        return "assert" if self.test_code is not None else "stdio"
+    def mode(self) -> Mode:
+        if self.test_file is not None:
+            return "test_file"
+        if self.test_code is not None:
+            return "assert"
+        if self.calls is not None:
+            return "call"
+        return "stdio"
+
+    @property
+    def runs(self) -> int:
+        """How many runs the runner reports (one per test, call, or judged run)."""
+        if self.mode == "call":
+            return len(self.calls or [])
+        if self.mode == "stdio":
+            return len(self.tests or [])
+        return 1
 
     def validate(self) -> None:
         """Raise ``ValueError`` for a job no backend can run."""
-        if self.mode == "assert":
+        if self.mode in ("assert", "test_file"):
             if not self.marker or len(self.marker) < 16:
-                raise ValueError("assert mode needs a secret marker of at least 16 characters")
+                raise ValueError(
+                    f"{self.mode} mode needs a secret marker of at least 16 characters"
+                )
+        elif self.mode == "call":
+            if not self.calls:
+                raise ValueError("a function-call job needs at least one call")
         elif not self.tests:
             raise ValueError("a stdio job needs at least one test")
+        for path in self.files or {}:
+            check_relative_path(path)
+
+
+def check_relative_path(path: str) -> None:
+    """Refuse a file path that is absolute or leaves the work directory."""
+    parts = path.replace("\\", "/").split("/")
+    if not path or path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"file path {path!r} must be relative, without '.' or '..' parts")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ ensure_venv() {
     fi
     if [ -n "$extras" ]; then
       .venv/bin/pip install --quiet -e ".[${extras}]"
+      if [[ ",${extras}," == *",dev,"* ]]; then
+        # verl's sandbox_fusion scoring is tested against our server; verl's own
+        # dependencies (torch, ray, ...) are not needed for that module.
+        .venv/bin/pip install --quiet --no-deps "verl==0.9.1"
+      fi
     else
       .venv/bin/pip install --quiet -e .
     fi

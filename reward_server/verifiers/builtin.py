@@ -41,7 +41,12 @@ def _math_arguments(item: ScoreItem, settings: Settings) -> Arguments:
 def _code_arguments(item: ScoreItem, settings: Settings) -> Arguments:
     if item.code is None:
         return Outcome.invalid("task 'code' needs a `code` object with tests", "missing_tests")
-    tests = len(item.code.tests)
+    from .code.formats import FormatError, plan
+
+    try:
+        tests = plan(item.code).total  # stdio tests, function calls, or 1 judged run
+    except FormatError as exc:
+        return Outcome.invalid(str(exc), "invalid_tests")
     if tests > settings.sandbox.max_tests:
         return Outcome.invalid(
             f"{tests} tests; the limit is {settings.sandbox.max_tests}", "too_many_tests"

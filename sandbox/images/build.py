@@ -39,7 +39,7 @@ DEFAULT_MIRROR = "http://deb.debian.org/debian"
 
 #: Debian packages each language needs at run time (compilers included).
 LANGUAGE_PACKAGES: dict[str, tuple[str, ...]] = {
-    "python": ("python3",),
+    "python": ("python3", "python3-pytest"),  # pytest: test files (code.test_file)
     "cpp": ("g++",),
     "c": ("gcc", "libc6-dev"),
     "java": ("default-jdk-headless",),

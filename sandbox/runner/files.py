@@ -49,3 +49,39 @@ def marker_pipe(marker: str | None) -> int:
     os.write(write_fd, marker.encode())
     os.close(write_fd)
     return read_fd
+
+
+def place_files(workdir: str, files: dict[str, str] | None, read_only: bool = True) -> None:
+    """Write ``files`` ({relative path: text}) under ``workdir``, each read-only by mode
+    (``0444``), replacing what a previous test may have changed.  A path that is absolute
+    or leaves ``workdir`` is refused (``ValueError``): the host checks them first."""
+    for rel, text in (files or {}).items():
+        parts = rel.replace("\\", "/").split("/")
+        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise ValueError(f"file path {rel!r} is not a plain relative path")
+        directory = workdir
+        for part in parts[:-1]:
+            directory = os.path.join(directory, part)
+            if os.path.islink(directory) or (
+                os.path.lexists(directory) and not os.path.isdir(directory)
+            ):
+                os.unlink(directory)
+            os.makedirs(directory, mode=0o755, exist_ok=True)
+        path = os.path.join(directory, parts[-1])
+        if os.path.lexists(path):
+            if os.path.isdir(path) and not os.path.islink(path):
+                raise ValueError(f"file path {rel!r} is a directory")
+            os.unlink(path)
+        write_file(path, text)
+        if read_only:
+            os.chmod(path, 0o444)
+
+
+def memfd_with(data: bytes, name: str = "request") -> int:
+    """A descriptor holding ``data`` from its start (the request of a function call)."""
+    fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd

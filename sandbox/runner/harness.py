@@ -1,16 +1,26 @@
-"""The Python test harness: what a Python test process runs before, around and after the
-submitted program.
+"""The Python harness: what a Python test process runs around the submitted program.
 
 In ``fork`` mode the runner calls :func:`main` in the forked child; in ``exec`` mode a
-fresh ``python3 -I -c <this module's source>`` runs it with the spec in ``sys.argv``.
-Both modes run this same text, so it imports nothing but the standard library and none of
-the runner's other modules, and it stays cheap to start (no ``typing``).
+fresh ``python3 -I -c <candidate bundle>`` (this module with ``values`` and ``remote``)
+runs it with the spec in ``sys.argv``.  It stays cheap to start (no ``typing``).
 
-Assert mode (HumanEval/MBPP): the harness reads the job's secret marker from
-``MARKER_FD`` and closes it before the program runs, and writes it to ``RESULT_FD`` only
-after the test code (and ``check(entry_point)``) returned.  A compile error of the program
-(``b"C"``) or of the test code (``b"T"``) is reported on ``STATUS_FD``, which is closed
-before any submitted code runs.
+Modes:
+
+- ``stdio``: the program runs as ``__main__`` on the test's stdin.
+- ``call`` (function-call tests): the program runs as the module ``solution`` (in
+  ``sys.modules``, so dataclasses and pickling of its classes work), after the
+  ``prelude`` when asked (the imports APPS and LiveCodeBench put before a program);
+  then the function named in the request read from ``CALL_FD`` (a global, or a method
+  of ``Solution()``) is called with the request's arguments and its result is written
+  on ``RESULT_FD`` as plain data (``values``): the expected value is never here, and a
+  result that is not plain data is reported as such, never compared.
+- ``serve`` (assert tests and test files): the program runs as ``solution``, then its
+  objects are served to the judge's process (``examiner``) over ``CALL_FD`` /
+  ``RESULT_FD`` until the judge is done (``remote``).  The test code never enters this
+  process.
+
+A compile error of the program is reported on ``STATUS_FD`` (``b"C"``), which is
+closed before any submitted code runs.
 """
 
 from __future__ import annotations
@@ -23,22 +33,21 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a test process never imports typing
     from types import CodeType
 
-MARKER_FD = 3  # assert mode: the harness reads the marker here, before the program runs
-RESULT_FD = 4  # ... and writes it here once the checks returned
-STATUS_FD = 5  # a compile error: b"C" (the program) or b"T" (the test code)
+CALL_FD = 3  # call mode: the request; serve mode: the judge's questions
+RESULT_FD = 4  # call mode: the result; serve mode: the answers
+STATUS_FD = 5  # a compile error of the program: b"C"
+MARKER_FD = CALL_FD  # in-process harnesses of other languages read their marker here
 #: The spec's fields, in the order exec mode passes them in ``sys.argv[1:]``.
-SPEC_KEYS = (
-    "workdir",
-    "source_file",
-    "mode",
-    "entry_point",
-    "code_file",
-    "test_code_path",
-    "test_code_file",
-)
+SPEC_KEYS = ("workdir", "source_file", "mode", "code_file", "prelude", "args")
+#: What ``prelude: "imports"`` puts in the program's namespace first, in this order, as
+#: APPS and LiveCodeBench do before judging a function (``from typing import *`` ...):
+#: each module's public names, then the module itself.
+PRELUDE_MODULES = (
+    "string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math",
+    "random", "statistics", "itertools", "functools", "operator", "io", "sys", "json",
+    "builtins", "typing",
+)  # fmt: skip
 
-# What the harness calls after the program ran, bound before it runs: a program that
-# replaces builtins.exec or builtins.dict must not change how the checks run.
 _exec, _type, _str, _BaseException, _SystemExit = exec, type, str, BaseException, SystemExit
 
 
@@ -132,8 +141,29 @@ def _standard_streams() -> None:
     _sys.stderr = _sys.__stderr__ = stderr  # type: ignore[misc]
 
 
+def warm() -> None:
+    """Import the prelude's modules once in the runner, so forked tests start warm."""
+    for name in PRELUDE_MODULES:
+        __import__(name)
+
+
+def prelude(namespace: dict[str, object]) -> None:
+    for name in PRELUDE_MODULES:
+        module = __import__(name)
+        public = getattr(module, "__all__", None)
+        if public is None:
+            public = [n for n in module.__dict__ if not n.startswith("_")]
+        for attr in public:
+            if hasattr(module, attr):
+                namespace[attr] = getattr(module, attr)
+    for name in PRELUDE_MODULES:
+        if name != "builtins":
+            namespace[name] = _sys.modules[name]
+
+
 def main(spec: dict[str, str | None], forked: bool = True) -> None:
-    """Run the program of ``spec`` (and in assert mode its checks); never returns."""
+    """Run the program of ``spec`` (and in call or serve mode answer for it); never
+    returns."""
     import builtins
 
     if forked:  # a fresh interpreter (exec mode) starts with these already
@@ -151,51 +181,37 @@ def main(spec: dict[str, str | None], forked: bool = True) -> None:
         pass
     workdir = str(spec["workdir"])
     source_file = str(spec["source_file"])
+    mode = spec.get("mode") or "stdio"
     _sys.argv = [source_file]
+    if spec.get("args"):  # a JSON list: the test's command-line arguments
+        import json
+
+        _sys.argv += [str(a) for a in json.loads(str(spec["args"]))]
     _sys.path[:] = [workdir] + [p for p in _sys.path[1:] if p and not p.startswith(workdir)]
-    assert_mode = spec["mode"] == "assert"
-    entry_point = spec.get("entry_point")
-    module = type(_sys)("__main__" if not assert_mode else "__solution__")
+    name = "__main__" if mode == "stdio" else "solution"
+    module = type(_sys)(name)
     module.__file__ = _os.path.join(workdir, source_file)
     module.__builtins__ = builtins  # type: ignore[attr-defined]
-    _sys.modules["__main__"] = module
+    _sys.modules[name] = module
+    if name != "__main__":
+        _sys.modules["__main__"] = module
     program = load(module.__file__, str(spec["code_file"]), source_file, b"C")
-    if assert_mode:
-        tests = load(str(spec["test_code_path"]), str(spec["test_code_file"]), "test_code.py", b"T")
-        # The asserts hold the expected values: gone from the disk before the program runs.
-        for path in (spec["test_code_path"], spec["test_code_file"]):
-            try:
-                _os.unlink(str(path))
-            except OSError:
-                pass
-    # Compiling is over: close the status descriptor, so the program cannot report a
-    # compile error (of its own, or of the reference's test code) it never had.
+    # Compiling is over: the program cannot report a compile error it never had.
     _os.close(STATUS_FD)
-    if assert_mode:
-        # Take the marker out of its descriptor before any submitted code runs, so the
-        # descriptor is closed by then; it is written only after the checks return.
-        marker = _os.read(MARKER_FD, 256)
-        _os.close(MARKER_FD)
-    del spec  # nothing of it for the program to find in this frame
+    request = None
+    if mode == "call":  # the arguments are no secret; read them before the program runs
+        request = _read_all(CALL_FD)
+        _os.close(CALL_FD)
+        if spec.get("prelude"):
+            prelude(module.__dict__)
+    del spec
     code = 0
-    # The test code gets its own copy of the builtins, taken before the program runs, so a
-    # program that patches builtins (abs, isinstance, ...) does not change the checks.
-    pristine = dict(builtins.__dict__) if assert_mode else {}
     try:
         _exec(program, module.__dict__)
-        if assert_mode:
-            # The test code may call the program's helpers, but a global of the program
-            # that shadows a builtin (a def abs(x): return 0) must not reach the checks.
-            checks = {
-                k: v
-                for k, v in module.__dict__.items()
-                if _type(k) is _str and (k.startswith("__") or k not in pristine)
-            }
-            checks["__builtins__"] = pristine
-            _exec(tests, checks)
-            if entry_point:  # HumanEval: check(candidate); MBPP: the asserts alone
-                checks["check"](module.__dict__[entry_point])
-            _os.write(RESULT_FD, marker)
+        if mode == "call":
+            _answer_call(module, request or b"")
+        elif mode == "serve":
+            _serve(module)
     except _SystemExit as exc:
         code = exit_code(exc)
     except _BaseException as exc:
@@ -210,5 +226,58 @@ def main(spec: dict[str, str | None], forked: bool = True) -> None:
     _os._exit(finish(code))
 
 
-if __name__ == "__main__":  # exec mode: python3 -I -c <this source> <spec values>
+def _read_all(fd: int) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        chunk = _os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _function(module: object, name: str) -> object:
+    """What a function-call test calls: ``Solution().name`` when the program defines a
+    class ``Solution`` with it (LeetCode style, as APPS and LiveCodeBench judge), else
+    the global ``name``."""
+    namespace = module.__dict__
+    solution = namespace.get("Solution")
+    if isinstance(solution, type) and hasattr(solution, name):
+        return getattr(solution(), name)
+    if name in namespace:
+        return namespace[name]
+    raise NameError(f"the program defines no function {name!r}")
+
+
+def _answer_call(module: object, request: bytes) -> None:
+    import json
+
+    from . import values
+
+    ask = json.loads(request.decode("utf-8", "surrogatepass"))
+    function = _function(module, str(ask["function"]))
+    args = [values.decode(a) for a in ask["args"]]
+    result = function(*args)  # type: ignore[operator]
+    try:
+        answer = {"value": values.encode(result)}
+    except (values.NotPlain, RecursionError) as exc:
+        answer = {"not_plain": str(exc)[:200]}
+    data = json.dumps(answer, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    view = memoryview(data)
+    while view:
+        view = view[_os.write(RESULT_FD, view) :]
+
+
+def _serve(module: object) -> None:
+    from . import remote
+
+    peer = remote.Peer(
+        remote.Channel(CALL_FD, RESULT_FD),
+        frozenset(("names", "call", "get", "set", "op")),
+        share=True,
+    )
+    peer.module = module
+    peer.serve()
+
+
+if __name__ == "__main__":  # exec mode, as a file: python3 -I harness.py <spec values>
     main(dict(zip(SPEC_KEYS, _sys.argv[1:])), forked=False)

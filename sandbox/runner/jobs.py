@@ -10,11 +10,13 @@ away a container that is not clean.
 
 from __future__ import annotations
 
+import json
 import os
+import time
 
-from . import harness
+from . import examiner, harness
 from .cgroup import Cgroup
-from .files import marker_pipe, stdin_file, write_file
+from .files import marker_pipe, memfd_with, place_files, stdin_file, write_file
 from .limits import apply_limits, environment, make_oom_target
 from .processes import Processes, Supervised
 from .verdicts import compile_verdict, cpu_of, decode_status, verdict
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 
 COMPILE_OUTPUT_CAP = 64 * 1024
 HARNESS_CAP = 4096
+REPORT_CAP = 4 * 2**20  # the examiner's report (a test file's results)
+JUDGE_MEMORY_MB = 1024  # the examiner's own memory limit, at least
 #: Writable places a test can leave things in; each job ends with them empty.
 SCRATCH = ("/dev/shm", "/dev/mqueue")
 
@@ -37,7 +41,7 @@ class Runner:
         self.root = root
         self.cgroup = Cgroup.find()
         self.processes = Processes(self.cgroup)
-        self.harness_source = _source_of(harness)
+        self.candidate_source = candidate_bundle()
 
     # ---- a job ---------------------------------------------------------------------------
     def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
@@ -45,37 +49,49 @@ class Runner:
         os.makedirs(workdir, mode=0o700, exist_ok=True)
         lang = job["language"]
         limits = job["limits"]
-        assert_mode = job.get("mode") == "assert"
-        marker_fd = marker_pipe(job.pop("marker", None)) if assert_mode else None
+        mode = job.get("mode", "stdio")
+        python = bool(lang.get("python"))
+        judged = python and mode in ("assert", "test_file")  # test code in its own process
+        marker = job.pop("marker", None)
         write_file(os.path.join(workdir, lang["source_file"]), job["source"])
+        place_files(workdir, job.get("files"))
         spec = {
             "workdir": workdir,
             "source_file": lang["source_file"],
-            "mode": job.get("mode", "stdio"),
-            "entry_point": job.get("entry_point"),
+            "mode": "stdio",
             "code_file": os.path.join(workdir, ".main.code"),
-            "test_code_path": os.path.join(workdir, ".test_code.py"),
-            "test_code_file": os.path.join(workdir, ".tests.code"),
+            "prelude": "1" if job.get("prelude") else "",
+            "args": "",
         }
-        if assert_mode:
-            write_file(spec["test_code_path"], job.get("test_code") or "")
         compile_result = None
-        if lang.get("compile") and not lang.get("python"):
+        if lang.get("compile") and not python:
             compile_result = self.compile_native(lang, workdir, limits)
         runs: list[dict[str, Any]] = []
+        if mode == "call":
+            cases: list[Any] = job.get("calls") or []
+        elif mode in ("assert", "test_file"):
+            cases = [None]
+        else:
+            cases = job.get("tests") or []
         if compile_result is None or compile_result["verdict"] == "ok":
-            inputs = [""] if assert_mode else job.get("tests") or []
-            for stdin in inputs:
+            for case in cases:
                 if runs and job.get("stop_on_failure") and runs[-1]["verdict"] != "ok":
                     runs.append({"verdict": "skipped"})
                     continue
-                run = self.run_test(job, lang, spec, stdin, limits, marker_fd)
-                marker_fd = None
+                place_files(workdir, job.get("files"))  # as they were, whatever a test did
+                if judged:
+                    run = self.run_judged(job, lang, spec, limits, str(marker))
+                elif mode == "call":
+                    run = self.run_test(job, lang, dict(spec, mode="call"), case, limits)
+                elif mode == "assert":  # another language's in-process harness
+                    run = self.run_test(job, lang, spec, {"stdin": ""}, limits, marker)
+                else:
+                    run = self.run_test(job, lang, spec, _stdio_case(case), limits)
                 failed_compile = run.pop("compile_failed", None)
                 if failed_compile:  # Python compiles in the first test's process
                     compile_result = {
                         "verdict": "compile_error",
-                        "output": run["stderr"],
+                        "output": run.pop("test_error", None) or run["stderr"],
                         "exit_code": run["exit_code"],
                         "time_s": run["time_s"],
                         "stage": "test_code" if failed_compile == "T" else "program",
@@ -83,8 +99,6 @@ class Runner:
                     runs = []
                     break
                 runs.append(run)
-        if marker_fd is not None:
-            os.close(marker_fd)
         clean, problem = self.cleanup()
         return {
             "op": "result",
@@ -147,22 +161,33 @@ class Runner:
         job: dict[str, Any],
         lang: dict[str, Any],
         spec: dict[str, Any],
-        stdin: str,
+        case: dict[str, Any],
         limits: dict[str, Any],
-        marker_fd: int | None,
+        marker: str | None = None,
     ) -> dict[str, Any]:
+        """One process: a stdio test (``case``: stdin, args, files), a function call
+        (``case``: the request, Python), or another language's in-process assert run
+        (``marker``)."""
         workdir = spec["workdir"]
-        stdin_fd = stdin_file(stdin, workdir)
+        stdin_fd = stdin_file(str(case.get("stdin", "")), workdir)
+        if case.get("files"):
+            place_files(workdir, case["files"], read_only=False)
         out_r, out_w = os.pipe2(os.O_CLOEXEC)
         err_r, err_w = os.pipe2(os.O_CLOEXEC)
         fds = {0: stdin_fd, 1: out_w, 2: err_w}
         streams = {"stdout": out_r, "stderr": err_r}
         to_close = [stdin_fd, out_w, err_w]
-        if marker_fd is not None:
+        harness_cap = HARNESS_CAP
+        if marker is not None or spec["mode"] == "call":
+            if marker is not None:
+                request_fd = marker_pipe(marker)
+            else:
+                request_fd = memfd_with(json.dumps(case).encode("utf-8", "surrogatepass"))
+                harness_cap = int(limits["output_bytes"])
             res_r, res_w = os.pipe2(os.O_CLOEXEC)
-            fds.update({harness.MARKER_FD: marker_fd, harness.RESULT_FD: res_w})
+            fds.update({harness.CALL_FD: request_fd, harness.RESULT_FD: res_w})
             streams["harness"] = res_r
-            to_close += [marker_fd, res_w]
+            to_close += [request_fd, res_w]
         memory_mb = int(limits["memory_mb"])
         processes = max(int(limits["processes"]), int(lang.get("min_processes", 1))) + 2
         rlimit_data = bool(lang.get("rlimit_data", True))
@@ -175,9 +200,11 @@ class Runner:
             streams["status"] = status_r
             to_close.append(status_w)
         argv = [a.replace("{mem}", str(memory_mb)) for a in lang["run"]]
+        argv += [str(a) for a in case.get("args") or ()]
+        if python and case.get("args"):
+            spec = dict(spec, args=json.dumps([str(a) for a in case["args"]]))
         if python and not python_fork:  # exec mode: the harness's own source, spec in argv
-            argv = ["python3", "-I", "-c", self.harness_source]
-            argv += [spec[key] or "" for key in harness.SPEC_KEYS]
+            argv = self.candidate_argv(spec)
 
         def child() -> NoReturn:
             apply_limits(
@@ -205,7 +232,7 @@ class Runner:
         caps = {
             "stdout": int(limits["output_bytes"]),
             "stderr": int(limits["stderr_bytes"]),
-            "harness": HARNESS_CAP,
+            "harness": harness_cap,
             "status": 16,
         }
         seen = self.processes.supervise(
@@ -218,6 +245,130 @@ class Runner:
         )
         self.processes.settle()
         return self._report(seen, limits, oom_before, group_before)
+
+    def candidate_argv(self, spec: dict[str, Any]) -> list[str]:
+        """A fresh interpreter running the candidate's harness (nothing of the runner's
+        memory: the judge's test code, other jobs' leftovers, is not in it)."""
+        return ["python3", "-I", "-c", self.candidate_source] + [
+            spec[key] or "" for key in harness.SPEC_KEYS
+        ]
+
+    # ---- assert tests and test files: two processes ---------------------------------------
+    def run_judged(
+        self,
+        job: dict[str, Any],
+        lang: dict[str, Any],
+        spec: dict[str, Any],
+        limits: dict[str, Any],
+        marker: str,
+    ) -> dict[str, Any]:
+        """The program in a fresh interpreter (serve mode), the test code in a process
+        forked from here (``examiner``), talking through two pipes; the examiner's report
+        is the run's ``harness``.  When the program's process ended before the checks were
+        done, how it ended is the run's verdict."""
+        workdir = spec["workdir"]
+        memory_mb = int(limits["memory_mb"])
+        processes = max(int(limits["processes"]), int(lang.get("min_processes", 1))) + 2
+        env = environment(workdir, lang.get("env"))
+        to_p_r, to_p_w = os.pipe2(os.O_CLOEXEC)
+        to_j_r, to_j_w = os.pipe2(os.O_CLOEXEC)
+        out_r, out_w = os.pipe2(os.O_CLOEXEC)
+        err_r, err_w = os.pipe2(os.O_CLOEXEC)
+        status_r, status_w = os.pipe2(os.O_CLOEXEC)
+        report_r, report_w = os.pipe2(os.O_CLOEXEC)
+        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        stdin_fd = stdin_file("", workdir)
+        argv = self.candidate_argv(dict(spec, mode="serve"))
+
+        def candidate() -> NoReturn:
+            apply_limits(
+                limits["time_s"],
+                memory_mb,
+                processes,
+                limits["file_size_mb"],
+                limits["open_files"],
+                bool(lang.get("rlimit_data", True)),
+            )
+            make_oom_target()
+            os.chdir(workdir)
+            os.umask(0o022)
+            os.execvpe(argv[0], argv, env)
+
+        def examiner_child() -> NoReturn:
+            # Not dumpable (as the runner it was forked from): the program cannot trace it.
+            apply_limits(
+                limits["time_s"],
+                max(memory_mb, JUDGE_MEMORY_MB),
+                processes,
+                limits["file_size_mb"],
+                limits["open_files"],
+                True,
+            )
+            os.environ.clear()
+            os.environ.update(env)
+            examiner.main(job, marker)
+
+        oom_before = self.cgroup.oom_kills()
+        group_before = self.cgroup.cpu_seconds()
+        candidate_pid = self.processes.spawn(
+            candidate,
+            {0: stdin_fd, 1: out_w, 2: err_w, harness.CALL_FD: to_p_r,
+             harness.RESULT_FD: to_j_w, harness.STATUS_FD: status_w},
+        )  # fmt: skip
+        judge_pid = self.processes.spawn(
+            examiner_child,
+            {0: null, 1: null, 2: null, examiner.FROM_CANDIDATE_FD: to_j_r,
+             examiner.TO_CANDIDATE_FD: to_p_w, examiner.REPORT_FD: report_w},
+        )  # fmt: skip
+        for fd in (to_p_r, to_p_w, to_j_r, to_j_w, out_w, err_w, status_w, report_w, null):
+            os.close(fd)
+        os.close(stdin_fd)
+        caps = {
+            "stdout": int(limits["output_bytes"]),
+            "stderr": int(limits["stderr_bytes"]),
+            "harness": REPORT_CAP,
+            "status": 16,
+        }
+        seen = self.processes.supervise(
+            judge_pid,
+            {"stdout": out_r, "stderr": err_r, "harness": report_r, "status": status_r},
+            float(limits["wall_time_s"]),
+            int(limits["output_bytes"]),
+            caps,
+            guard_memory=True,
+        )
+        try:
+            report = json.loads(bytes(seen.buffers.get("harness", b"")) or b"null")
+        except ValueError:
+            report = None
+        gone = isinstance(report, dict) and report.get("candidate_gone")
+        deadline = time.monotonic() + 1.0
+        while gone and candidate_pid not in self.processes.exited:  # it is ending: reap it
+            self.processes.reap()
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.001)
+        candidate_status = self.processes.exited.get(candidate_pid)
+        self.processes.settle()
+        run = self._report(seen, limits, oom_before, group_before)
+        if bytes(seen.buffers.get("status", b""))[:1] == b"C":
+            run["compile_failed"] = "C"
+            return run
+        if isinstance(report, dict) and "test_error" in report:
+            run["compile_failed"] = "T"
+            run["test_error"] = str(report["test_error"])
+            return run
+        run.pop("compile_failed", None)
+        if run["verdict"] == "ok" and gone:
+            # The program's process ended by itself: its own ending is the verdict.
+            status, usage = candidate_status or (None, None)
+            code, sig = decode_status(status)
+            memory = (usage.ru_maxrss / 1024.0) if usage is not None else 0.0
+            result, reason = verdict(
+                None, code, sig, float(run["cpu_s"]), memory, False, run["stderr"], limits
+            )
+            run.update(verdict=result, reason=reason, exit_code=code, signal=sig)
+        return run
 
     def _report(
         self, seen: Supervised, limits: dict[str, Any], oom_before: int, group_before: float
@@ -256,6 +407,9 @@ class Runner:
         if not self.processes.settle():
             problems.append(f"processes survived: {self.processes.others()}")
         self.processes.exited.clear()
+        problem = restore_root(self.root)
+        if problem:
+            problems.append(problem)
         for place in (self.root, *SCRATCH):
             if not os.path.isdir(place):
                 continue
@@ -274,6 +428,61 @@ class Runner:
             except OSError:
                 pass
         return not problems, "; ".join(problems) or None
+
+
+def restore_root(root: str) -> str | None:
+    """Put the work directory back as the container started it: a program (its owner)
+    may have changed its mode (``chmod 0500 /tmp``), its ACLs or extended attributes,
+    and the next job, someone else's, must find it as usual.  A problem that stays
+    makes the container unclean (the host replaces it)."""
+    try:
+        os.chmod(root, 0o700)
+        for name in os.listxattr(root):
+            try:
+                os.removexattr(root, name)
+            except OSError:
+                pass
+        info = os.stat(root, follow_symlinks=False)
+        left = os.listxattr(root)
+    except OSError as exc:
+        return f"{root} cannot be restored: {exc}"
+    if info.st_mode & 0o7777 != 0o700 or info.st_uid != os.getuid() or left:
+        return f"{root} not restored: mode {info.st_mode:o}, owner {info.st_uid}, xattrs {left}"
+    return None
+
+
+def _stdio_case(case: Any) -> dict[str, Any]:
+    return case if isinstance(case, dict) else {"stdin": case}
+
+
+def candidate_bundle() -> str:
+    """The candidate's harness for ``python3 -I -c``: the modules it uses (``values``,
+    ``remote``, ``harness``) under the runner's package name, then ``harness.main`` with
+    the spec from ``sys.argv``."""
+    from . import remote, values
+
+    package = __name__.rsplit(".", 1)[0]
+    parts = package.split(".")
+    sources = {".".join(parts[: i + 1]): "" for i in range(len(parts))}
+    for module in (values, remote, harness):
+        sources[module.__name__] = _source_of(module)
+    return (
+        "import importlib.machinery as _m, sys as _s\n"
+        f"_S = {sources!r}\n"
+        "class _B:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in _S:\n"
+        "            return _m.ModuleSpec(name, self, origin='<candidate>/' + name,"
+        " is_package=not _S[name])\n"
+        "    def create_module(self, spec):\n"
+        "        return None\n"
+        "    def exec_module(self, module):\n"
+        "        exec(compile(_S[module.__name__], '<candidate>/' + module.__name__, 'exec'),"
+        " module.__dict__)\n"
+        "_s.meta_path.insert(0, _B())\n"
+        f"from {harness.__name__} import main as _main, SPEC_KEYS as _K\n"
+        "_main(dict(zip(_K, _s.argv[1:])), forked=False)\n"
+    )
 
 
 def _source_of(module: Any) -> str:

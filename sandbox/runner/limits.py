@@ -36,14 +36,20 @@ def apply_limits(
     rlimit_data: bool,
 ) -> None:
     """The rlimits of one test (or compile step).  RLIMIT_CPU has whole seconds: the
-    measured CPU time decides fractional limits afterwards."""
+    measured CPU time decides fractional limits afterwards.
+
+    RLIMIT_STACK is unlimited: glibc sizes every thread's stack by the soft stack limit
+    (unlimited: its 2 MiB default), and RLIMIT_DATA counts those reservations, so a stack
+    limit equal to the memory limit made ``pthread_create`` fail (EAGAIN) at every memory
+    limit.  The main thread's stack (deep recursion) is then bounded by the container's
+    memory cgroup and the runner's memory guard, and the heap by RLIMIT_DATA."""
     cpu = max(1, math.ceil(time_s))
     memory = int(memory_mb) * 2**20
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if rlimit_data:
         resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
-    stack = min(memory, 1024 * 2**20)
-    resource.setrlimit(resource.RLIMIT_STACK, (stack, stack))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_STACK)  # unlimited in a container
+    resource.setrlimit(resource.RLIMIT_STACK, (hard, hard))
     resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(file_size_mb) * 2**20,) * 2)
     resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))

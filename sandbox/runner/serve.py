@@ -15,6 +15,7 @@ import os
 import sys
 import traceback
 
+from . import harness
 from .framing import PROTOCOL, recv, send
 from .jobs import Runner
 from .limits import set_dumpable
@@ -30,6 +31,7 @@ def setup(runner: Runner) -> None:
     set_dumpable(False)
     runner.processes.install_signals()
     os.makedirs(runner.root, exist_ok=True)
+    harness.warm()
     gc.freeze()
 
 

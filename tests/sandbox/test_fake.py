@@ -30,7 +30,7 @@ from sandbox.fake import (
     stdio,
     time_limit,
 )
-from sandbox.types import Job, Result, TestCase, Verdict
+from sandbox.types import Call, Job, Result, TestCase, Verdict
 from tests.sandbox.conftest import fenced
 
 SUM = stdio(lambda stdin: str(sum(map(int, stdin.split()))))
@@ -111,7 +111,8 @@ def test_stop_on_failure_skips_the_rest_as_the_runner_does():
     [
         (Job("cobol", "", [TestCase("")]), "unknown language"),
         (Job("python", "", []), "at least one test"),
-        (Job("cpp", "", test_code="assert True", marker="m" * 32), "need python"),
+        (Job("go", "", test_code="assert True", marker="m" * 32), "need python"),
+        (Job("cpp", "", calls=[Call("f")]), "need python"),
         (Job("python", "", test_code="assert True"), "marker"),
     ],
 )

@@ -1,192 +1,169 @@
-"""The Python harness as exec mode runs it (``python3 -I -c <harness source> <spec>``), on
-the host with the same descriptors the runner gives it: no container needed.
-
-The same module is what fork mode calls; the Docker tests cover both modes against abuse.
-"""
+"""The candidate's harness and the judge's process on the host, with the descriptors the
+runner gives them: the harness runs as exec mode runs it (``python3 -I -c <candidate
+bundle> <spec>``), the examiner in this process.  No container needed; the Docker tests
+cover the same against abuse."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from sandbox.runner import harness
+from sandbox.runner import examiner, harness, remote
+from sandbox.runner.jobs import candidate_bundle
 
-MARKER = "f" * 32
-#: Puts the pipes the test made on the harness's descriptor numbers, then execs the
-#: harness as the runner does in exec mode.
+#: Puts the test's pipes on the harness's descriptor numbers, then execs the harness.
 WRAPPER = textwrap.dedent("""
     import os, sys
-    marker_r, result_w, status_w = map(int, sys.argv[1:4])
-    for source, target in ((marker_r, 3), (result_w, 4), (status_w, 5)):
-        if source >= 0:
-            os.dup2(source, target)
+    call_r, result_w, status_w = map(int, sys.argv[1:4])
+    for source, target in ((call_r, 3), (result_w, 4), (status_w, 5)):
+        os.dup2(source, target)
     os.execv(sys.executable, [sys.executable, "-I", "-c", *sys.argv[4:]])
 """)
 
 
-@dataclass
-class Ran:
-    code: int
-    stdout: str
-    stderr: str
-    result: bytes  # what the harness wrote on RESULT_FD (assert mode: the marker)
-    status: bytes  # what it wrote on STATUS_FD (a compile error: b"C" or b"T")
-
-
-def run_harness(
-    tmp_path: Path,
-    program: str,
-    stdin: str = "",
-    test_code: str | None = None,
-    entry: str = "",
-    workdir: Path | None = None,
-) -> Ran:
-    """One test in a fresh work directory (a new job), or in ``workdir`` (the same job's
-    next test: the harness runs the code the first test compiled and cached there)."""
-    workdir = workdir or Path(tempfile.mkdtemp(dir=tmp_path))
+def start(workdir: Path, program: str, mode: str, prelude: bool = False, stdin: str = ""):
     (workdir / "main.py").write_text(program)
     spec = {
         "workdir": str(workdir),
         "source_file": "main.py",
-        "mode": "assert" if test_code is not None else "stdio",
-        "entry_point": entry,
+        "mode": mode,
         "code_file": str(workdir / ".main.code"),
-        "test_code_path": str(workdir / ".test_code.py"),
-        "test_code_file": str(workdir / ".tests.code"),
+        "prelude": "1" if prelude else "",
+        "args": "",
     }
-    if test_code is not None:
-        Path(spec["test_code_path"]).write_text(test_code)
-    marker_r, marker_w = os.pipe()
-    os.write(marker_w, MARKER.encode())
-    os.close(marker_w)
+    call_r, call_w = os.pipe()
     result_r, result_w = os.pipe()
     status_r, status_w = os.pipe()
-    source = Path(harness.__file__).read_text()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-c", WRAPPER, str(marker_r), str(result_w), str(status_w)]
-            + [source]
-            + [spec[key] for key in harness.SPEC_KEYS],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            cwd=workdir,
-            pass_fds=(marker_r, result_w, status_w),
-            timeout=60,
-        )
-    finally:
-        for fd in (marker_r, result_w, status_w):
-            os.close(fd)
-    with os.fdopen(result_r, "rb") as r, os.fdopen(status_r, "rb") as s:
-        return Ran(done.returncode, done.stdout, done.stderr, r.read(), s.read())
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-c", WRAPPER, str(call_r), str(result_w), str(status_w),
+         candidate_bundle()] + [spec[k] for k in harness.SPEC_KEYS],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        pass_fds=(call_r, result_w, status_w), cwd=workdir, text=True,
+    )  # fmt: skip
+    for fd in (call_r, result_w, status_w):
+        os.close(fd)
+    return proc, call_w, result_r, status_r
 
 
-def test_a_stdio_program_reads_its_input(tmp_path):
-    ran = run_harness(tmp_path, "a, b = map(int, input().split())\nprint(a + b)", "2 3\n")
-    assert (ran.code, ran.stdout, ran.result, ran.status) == (0, "5\n", b"", b"")
+def read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
 
 
-def test_later_tests_of_a_job_run_the_code_the_first_compiled(tmp_path):
-    first = run_harness(tmp_path, "print('first')")
-    (workdir,) = tmp_path.iterdir()
-    again = run_harness(tmp_path, "print('changed')", workdir=workdir)
-    assert (first.stdout, again.stdout) == ("first\n", "first\n")
+def call(tmp_path: Path, program: str, function: str, args: list, prelude: bool = False):
+    workdir = Path(tempfile.mkdtemp(dir=tmp_path))
+    proc, call_w, result_r, status_r = start(workdir, program, "call", prelude)
+    os.write(call_w, json.dumps({"function": function, "args": args}).encode())
+    os.close(call_w)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, read_all(result_r), read_all(status_r), err
 
 
-def test_exit_codes_are_the_interpreters(tmp_path):
-    assert run_harness(tmp_path, "raise SystemExit(3)").code == 3
-    assert run_harness(tmp_path, "import sys\nsys.exit('bye')").code == 1
-    ran = run_harness(tmp_path, "1 / 0")
-    assert ran.code == 1 and ran.stderr.rstrip().endswith("ZeroDivisionError: division by zero")
-    assert "harness" not in ran.stderr  # the traceback starts at the program, not our frame
-
-
-def test_a_program_that_does_not_compile_is_reported_as_such(tmp_path):
-    ran = run_harness(tmp_path, "def f(:\n")
-    assert (ran.code, ran.status) == (1, b"C")
-    assert "SyntaxError" in ran.stderr
-
-
-def test_assert_mode_writes_the_marker_only_after_the_checks_return(tmp_path):
-    checks = "def check(candidate):\n    assert candidate(3) == 9\n"
-    good = run_harness(
-        tmp_path, "def square(x):\n    return x * x", test_code=checks, entry="square"
+def test_a_call_returns_plain_data(tmp_path):
+    code, result, status, _ = call(
+        tmp_path, "def f(a, b):\n    return (a + b, {1: [a]})", "f", [1, 2]
     )
-    assert (good.code, good.result) == (0, MARKER.encode())
-    (workdir,) = tmp_path.iterdir()
-    assert sorted(p.name for p in workdir.iterdir()) == [".main.code", "main.py"]  # no asserts
-    bad = run_harness(tmp_path, "def square(x):\n    return x", test_code=checks, entry="square")
-    assert (bad.code, bad.result) == (1, b"")
-    assert "AssertionError" in bad.stderr
+    assert code == 0 and status == b""
+    assert json.loads(result) == {"value": {"$": "tuple", "v": [3, {"$": "dict", "v": [[1, [1]]]}]}}
 
 
-def test_mbpp_style_bare_asserts_need_no_entry_point(tmp_path):
-    ran = run_harness(
-        tmp_path, "def add(a, b):\n    return a + b", test_code="assert add(1, 2) == 3\n"
+def test_a_leetcode_method_with_the_prelude(tmp_path):
+    program = (
+        "class Solution:\n    def f(self, xs: List[int]) -> int:\n        return len(Counter(xs))"
     )
-    assert ran.result == MARKER.encode()
+    code, result, _, err = call(tmp_path, program, "f", [[1, 1, 2]], prelude=True)
+    assert code == 0 and json.loads(result) == {"value": 2}, err
 
 
-def test_test_code_that_does_not_compile_is_the_references_fault(tmp_path):
-    ran = run_harness(tmp_path, "def f(): pass", test_code="assert (\n", entry="f")
-    assert (ran.status, ran.result) == (b"T", b"")
+def test_a_result_that_is_not_plain_data_is_reported(tmp_path):
+    program = "class A:\n    def __eq__(self, o):\n        return True\ndef f():\n    return A()"
+    code, result, _, _ = call(tmp_path, program, "f", [])
+    assert code == 0 and "not_plain" in json.loads(result)
+
+
+def test_a_compile_error_is_reported_on_the_status_descriptor(tmp_path):
+    code, result, status, err = call(tmp_path, "def f(:\n", "f", [])
+    assert code == 1 and status == b"C" and result == b"" and "SyntaxError" in err
 
 
 @pytest.mark.parametrize(
-    "trick",
+    ("program", "code"), [("import sys\nsys.exit(3)", 3), ("raise ValueError", 1)]
+)
+def test_exit_codes_are_the_interpreters(tmp_path, program, code):
+    workdir = Path(tempfile.mkdtemp(dir=tmp_path))
+    proc, call_w, result_r, status_r = start(workdir, program, "stdio")
+    os.close(call_w)
+    proc.communicate(timeout=60)
+    assert proc.returncode == code
+
+
+def examine(tmp_path: Path, program: str, job: dict) -> dict:
+    """The examiner's checks in this process against the harness serving ``program``."""
+    workdir = Path(tempfile.mkdtemp(dir=tmp_path))
+    proc, to_candidate, from_candidate, status_r = start(workdir, program, "serve")
+    peer = remote.Peer(
+        remote.Channel(from_candidate, to_candidate), frozenset({"call"}), share=False
+    )
+    saved = sys.modules.get("solution")
+    try:
+        report = examiner.examine(job, peer)
+    except remote.ChannelClosed:
+        report = {"candidate_gone": True}
+    finally:
+        if saved is None:
+            sys.modules.pop("solution", None)
+        os.close(to_candidate)
+        proc.communicate(timeout=60)
+    return report
+
+
+HUMANEVAL = {
+    "test_code": "def check(candidate):\n    assert candidate(2) == 4\n",
+    "entry_point": "square",
+}
+
+
+@pytest.mark.parametrize(
+    ("program", "passed"),
     [
-        "import os\nos._exit(0)",
-        "import sys\nsys.exit(0)",
-        "import atexit, os\natexit.register(lambda: os._exit(0))",
+        ("def square(x):\n    return x * x", True),
+        ("def square(x):\n    return x + 1", False),
+        (
+            "class A:\n    def __eq__(self, o):\n        return True\n    __hash__ = None\ndef square(x):\n    return A()",
+            False,
+        ),
+        ("def abs(x):\n    return 0\ndef square(x):\n    return -1", False),
     ],
 )
-def test_leaving_early_never_writes_the_marker(tmp_path, trick):
-    checks = "def check(candidate):\n    assert candidate(3) == 9\n"
-    ran = run_harness(
-        tmp_path, trick + "\ndef square(x):\n    return 0", test_code=checks, entry="square"
-    )
-    assert ran.result == b""
+def test_assert_checks_in_their_own_process(tmp_path, program, passed):
+    job = dict(HUMANEVAL)
+    if "abs" in program:
+        job["test_code"] = "def check(candidate):\n    assert abs(candidate(2) - 4) < 1e-9\n"
+    report = examine(tmp_path, program, job)
+    assert report["tests"][0][1] is passed, report
 
 
-def test_the_program_cannot_reach_the_marker_or_status_descriptors(tmp_path):
-    probe = textwrap.dedent("""
-        import os
-        for fd in (3, 5):
-            try:
-                print(fd, os.read(fd, 64) if fd == 3 else os.write(fd, b"T"))
-            except OSError as exc:
-                print(fd, exc.errno)
-        def f():
-            return 1
-    """)
-    ran = run_harness(tmp_path, probe, test_code="assert f() == 1\n")
-    assert ran.stdout.split() == ["3", "9", "5", "9"]  # EBADF: closed before the program ran
-    assert (ran.status, ran.result) == (b"", MARKER.encode())
+def test_leaving_early_is_a_candidate_gone(tmp_path):
+    report = examine(tmp_path, "import os\ndef square(x):\n    os._exit(0)", HUMANEVAL)
+    assert report == {"candidate_gone": True}
 
 
-def test_patched_builtins_and_shadowing_globals_do_not_reach_the_checks(tmp_path):
-    program = "import builtins\nbuiltins.abs = lambda x: 0\ndef all(x):\n    return True\ndef f():\n    return -5"
-    checks = "assert abs(f()) == 5\nassert not all([False])\n"
-    assert run_harness(tmp_path, program, test_code=checks).result == MARKER.encode()
-    lying = program.replace("return -5", "return -4")
-    assert run_harness(tmp_path, lying, test_code=checks).result == b""
+def test_mbpp_names_win_and_exceptions_travel(tmp_path):
+    program = "def sum(a, b):\n    return a + b\nclass Bad(ValueError):\n    pass\ndef boom():\n    raise Bad('no')"
+    test_code = "assert sum(1, 2) == 3\ntry:\n    boom()\n    raise AssertionError\nexcept ValueError:\n    pass\n"
+    assert examine(tmp_path, program, {"test_code": test_code})["tests"][0][1] is True
 
 
-def test_spec_keys_match_what_the_runner_passes():
-    assert harness.SPEC_KEYS == (
-        "workdir",
-        "source_file",
-        "mode",
-        "entry_point",
-        "code_file",
-        "test_code_path",
-        "test_code_file",
-    )
-    assert (harness.MARKER_FD, harness.RESULT_FD, harness.STATUS_FD) == (3, 4, 5)
+def test_test_code_that_does_not_compile_is_the_references_fault(tmp_path):
+    report = examine(tmp_path, "def f():\n    pass", {"test_code": "assert (", "entry_point": None})
+    assert "test_error" in report
