@@ -22,7 +22,7 @@ def test_recipe_hash_depends_on_the_languages_only_as_a_set():
 
 
 def test_packages_for_languages():
-    assert packages_for(["cpp"]) == ["g++", "python3"]
+    assert packages_for(["cpp"]) == ["g++", "python3", "python3-pytest"]
     with pytest.raises(ValueError, match="unknown languages"):
         packages_for(["cobol"])
 
