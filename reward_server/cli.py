@@ -1,4 +1,4 @@
-"""The ``reward-server`` command: serve | score | sandbox | verifiers."""
+"""The ``reward-server`` command: serve | score | sandbox | verifiers | ray."""
 
 from __future__ import annotations
 
@@ -149,6 +149,80 @@ def build_failure(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError | PermissionError):
         return f"{first}; or load {BASE_IMAGE} with `docker load` and pass --method dockerfile"
     return f"{type(exc).__name__}: {first}"
+
+
+ray_app = typer.Typer(
+    no_args_is_help=True, help="Run the service on a Ray cluster (the `ray` extra)."
+)
+app.add_typer(ray_app, name="ray")
+
+
+@ray_app.command("serve")
+def ray_serve(
+    address: str | None = typer.Option(
+        None, help="Ray cluster to join (auto, HOST:PORT, ray://HOST:10001); default: a local one."
+    ),
+    replicas: int | None = typer.Option(
+        None, min=1, help="Replicas (REWARD_RAY_REPLICAS, default 1)."
+    ),
+    autoscale: str | None = typer.Option(
+        None, metavar="MIN:MAX", help="Let Serve scale between MIN and MAX replicas."
+    ),
+    host: str | None = typer.Option(None, help="Serve's bind address (REWARD_HOST)."),
+    port: int | None = typer.Option(None, help="Serve's port (REWARD_PORT)."),
+    workers: int | None = typer.Option(
+        None, help="Verifier processes (and CPUs) per replica (REWARD_WORKERS)."
+    ),
+    num_cpus: float | None = typer.Option(
+        None, help="CPUs of a local cluster (default: this machine's cores)."
+    ),
+) -> None:
+    """Deploy the service on Ray Serve, print its URL, and serve until interrupted."""
+    from pydantic import ValidationError
+
+    from .ray.cluster import RayMissing, require_ray
+
+    if replicas is not None and autoscale is not None:
+        typer.echo("error: give --replicas or --autoscale, not both", err=True)
+        raise typer.Exit(2)
+    try:
+        require_ray()
+        options = _serve_options(replicas, autoscale)
+        settings = _settings(host=host, port=port, workers=workers)
+    except (RayMissing, ValueError, ValidationError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from .ray import cluster
+    from .ray.serve import deploy, run_until_interrupted
+
+    started = cluster.connect(
+        address,
+        num_cpus=num_cpus,
+        docker_resource=options.docker_resource,
+        docker_url=settings.sandbox.docker_url,
+    )
+    try:
+        url = deploy(settings, options, host=settings.host, port=settings.port)
+        typer.echo(url)
+        code = run_until_interrupted(
+            options.app_name, on_status=lambda s: typer.echo(f"application {s}", err=True)
+        )
+    finally:
+        cluster.shutdown(started)
+    raise typer.Exit(code)
+
+
+def _serve_options(replicas: int | None, autoscale: str | None) -> Any:
+    from .ray.options import ServeOptions, parse_autoscale
+
+    values: dict[str, Any] = {}
+    if replicas is not None:
+        values["replicas"] = replicas
+    if autoscale is not None:
+        values["min_replicas"], values["max_replicas"] = parse_autoscale(autoscale)
+    return ServeOptions(**values)
 
 
 def main() -> None:
