@@ -70,9 +70,9 @@ class ServeOptions(BaseSettings):
     def _autoscale_bounds(self) -> ServeOptions:
         if (self.min_replicas is None) != (self.max_replicas is None):
             raise ValueError("autoscaling needs both min_replicas and max_replicas")
-        if self.max_replicas is not None and self.min_replicas is not None:
-            if self.min_replicas > self.max_replicas:
-                raise ValueError("min_replicas is above max_replicas")
+        low, high = self.min_replicas, self.max_replicas
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_replicas is above max_replicas")
         return self
 
     @property

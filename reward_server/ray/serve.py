@@ -81,7 +81,7 @@ def build_app(
     """
     settings = settings or Settings()
     options = options or ServeOptions(**(args or {}))
-    deployment = serve.deployment(RewardServer, name=DEPLOYMENT_NAME)
+    deployment = serve.deployment(name=DEPLOYMENT_NAME)(RewardServer)
     return deployment.options(**deployment_options(settings, options)).bind()
 
 
@@ -98,8 +98,9 @@ def _proxy_address(host: str, port: int) -> tuple[str, int]:
     try:
         from ray.serve.context import _get_global_client
 
-        config = _get_global_client().http_config
-        return str(config.host), int(config.port)
+        client = _get_global_client()
+        assert client is not None
+        return str(client.http_config.host), int(client.http_config.port)
     except Exception:  # noqa: BLE001 - a private API; what we asked for is the best guess
         return host, port
 
