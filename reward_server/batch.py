@@ -1,32 +1,50 @@
-"""Offline scoring of JSONL files: one output line per input line, resumable.
+"""Offline scoring of JSONL or Parquet files: one output record per input record, resumable.
 
-Each input line is an item of the /v1/score contract plus any other fields; the output
-line is the input with the result fields (``reward``, ``status``, ``scores``, ``details``,
-``error``) added.  Output is written in input order, a chunk at a time, flushed and
-fsynced, so a run killed at any point (even SIGKILL) leaves only whole lines plus at most
-one partial line; ``resume`` drops that partial line and continues after the last whole
-one, losing and duplicating nothing.
+Each input record is an item of the /v1/score contract plus any other fields (a column
+map reads item fields from columns of other names); the output record is the input with
+the result fields (``reward``, ``status``, ``scores``, ``details``, ``error``) added.
+A JSONL output is written in input order, a chunk at a time, flushed and fsynced, so a
+run killed at any point (even SIGKILL) leaves only whole lines plus at most one partial
+line; ``resume`` drops that partial line and continues after the last whole one, losing
+and duplicating nothing.  A Parquet output is written whole (it cannot be resumed).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from .config import Settings
+from .records import (
+    ColumnMap,
+    InvalidRecord,
+    RecordsError,
+    count_records,
+    detect_format,
+    open_writer,
+    read_records,
+)
 from .runtime import open_runtime
 from .schemas import ScoreItem, ScoreResult
+from .scoring import Scorer
 from .verifiers import Registry
 
 RESULT_FIELDS = ("reward", "status", "scores", "details", "error")
+#: Parquet column kinds of the fields this module adds (``line``: an unusable input line).
+RESULT_KINDS = {
+    "reward": "float64",
+    "status": "string",
+    "scores": "json",
+    "details": "json",
+    "error": "json",
+}
 
 
 class BatchError(Exception):
@@ -40,11 +58,6 @@ class BatchStats:
     scored: int = 0
     ok: int = 0
     failed: int = 0
-
-
-def _count_lines(path: Path) -> int:
-    with path.open("rb") as fh:
-        return sum(1 for _ in fh)
 
 
 def completed_lines(path: Path) -> int:
@@ -69,6 +82,16 @@ def _error_fields(message: str, error_type: str = "invalid_line") -> dict[str, A
     }
 
 
+def validate(obj: dict[str, Any], columns: ColumnMap | None = None) -> ScoreItem | str:
+    """The record's item, or why it is not a usable item."""
+    try:
+        return ScoreItem.model_validate(columns.view(obj) if columns else obj)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{loc}: {first.get('msg')}" if loc else str(first.get("msg"))
+
+
 def parse_line(line: str) -> tuple[dict[str, Any], ScoreItem | None, str | None]:
     """The line's object, its item (or None) and why it is unusable (or None)."""
     try:
@@ -77,12 +100,8 @@ def parse_line(line: str) -> tuple[dict[str, Any], ScoreItem | None, str | None]
         return {"line": line.rstrip("\n")}, None, f"not JSON: {exc}"
     if not isinstance(obj, dict):
         return {"line": obj}, None, "a line must be a JSON object"
-    try:
-        return obj, ScoreItem.model_validate(obj), None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()))
-        return obj, None, f"{loc}: {first.get('msg')}" if loc else str(first.get("msg"))
+    item = validate(obj)
+    return (obj, item, None) if isinstance(item, ScoreItem) else (obj, None, item)
 
 
 def merge(obj: dict[str, Any], result: ScoreResult) -> dict[str, Any]:
@@ -91,15 +110,65 @@ def merge(obj: dict[str, Any], result: ScoreResult) -> dict[str, Any]:
     return out
 
 
-def _chunks(fh: TextIO, size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for line in fh:
-        chunk.append(line)
+def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for record in records:
+        chunk.append(record)
         if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
+
+
+def _prepare(
+    input_path: Path, output_path: Path, resume: bool, overwrite: bool
+) -> tuple[bool, int]:
+    """Check the paths; return whether the output is Parquet and the records to skip."""
+    if not input_path.exists():
+        raise BatchError(f"input file {input_path} does not exist")
+    try:
+        detect_format(input_path)
+        parquet_out = detect_format(output_path) == "parquet"
+    except RecordsError as exc:
+        raise BatchError(str(exc)) from exc
+    if parquet_out and resume:
+        raise BatchError("--resume needs a JSONL output (a Parquet file is written whole)")
+    if output_path.exists() and output_path.stat().st_size and not (resume or overwrite):
+        raise BatchError(
+            f"{output_path} exists; pass --resume to continue it or --overwrite to replace it"
+        )
+    return parquet_out, completed_lines(output_path) if resume else 0
+
+
+async def _score_chunk(
+    scorer: Scorer,
+    chunk: list[dict[str, Any] | InvalidRecord],
+    columns: ColumnMap | None,
+    preset: str | None,
+    stats: BatchStats,
+) -> list[dict[str, Any]]:
+    """The output records of one chunk, in input order; unusable records get an error."""
+    parsed = [
+        (r, "unusable line") if isinstance(r, InvalidRecord) else (r, validate(r, columns))
+        for r in chunk
+    ]
+    items = [item for _, item in parsed if isinstance(item, ScoreItem)]
+    scored = iter(await scorer.score(items, preset))
+    out: list[dict[str, Any]] = []
+    for record, item in parsed:
+        if isinstance(record, InvalidRecord):
+            out.append({"line": record.value, **_error_fields(record.reason)})
+            stats.failed += 1
+        elif not isinstance(item, ScoreItem):
+            out.append({**record, **_error_fields(item)})
+            stats.failed += 1
+        else:
+            result = next(scored)
+            out.append(merge(record, result))
+            stats.ok += result.status == "ok"
+            stats.failed += result.status != "ok"
+    return out
 
 
 async def score_file(
@@ -113,51 +182,34 @@ async def score_file(
     preset: str | None = None,
     progress: bool = True,
     registry: Registry | None = None,
+    columns: ColumnMap | None = None,
 ) -> BatchStats:
-    """Score ``input_path`` into ``output_path``; see the module docstring."""
-    if not input_path.is_file():
-        raise BatchError(f"input file {input_path} does not exist")
-    if output_path.exists() and output_path.stat().st_size and not (resume or overwrite):
-        raise BatchError(
-            f"{output_path} exists; pass --resume to continue it or --overwrite to replace it"
-        )
-    stats = BatchStats(total=_count_lines(input_path))
-    stats.skipped = completed_lines(output_path) if resume else 0
+    """Score ``input_path`` (a file or a folder of shards) into ``output_path``.
+
+    See the module docstring; ``columns`` maps item fields to the input's column names.
+    """
+    parquet_out, skipped = _prepare(input_path, output_path, resume, overwrite)
+    try:
+        stats = BatchStats(total=count_records(input_path), skipped=skipped)
+    except RecordsError as exc:
+        raise BatchError(str(exc)) from exc
     if stats.skipped > stats.total:
         raise BatchError(
             f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
         )
-    mode = "a" if resume else "w"
+    kinds = {**RESULT_KINDS, "line": "json"} if parquet_out else None
     bar = tqdm(
         total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
     )
     async with open_runtime(settings, registry, start_sandbox=False) as runtime:
-        with (
-            input_path.open(encoding="utf-8") as src,
-            output_path.open(mode, encoding="utf-8") as dst,
-        ):
-            for _ in range(stats.skipped):
-                next(src)
-            for chunk in _chunks(src, chunk_size):
-                parsed = [parse_line(line) for line in chunk]
-                items = [item for _, item, _ in parsed if item is not None]
-                scored = iter(await runtime.scorer.score(items, preset))
-                lines = []
-                for obj, item, problem in parsed:
-                    if item is None:
-                        out = dict(obj)
-                        out.update(_error_fields(problem or "unusable line"))
-                        stats.failed += 1
-                    else:
-                        result = next(scored)
-                        out = merge(obj, result)
-                        stats.ok += result.status == "ok"
-                        stats.failed += result.status != "ok"
-                    lines.append(json.dumps(out, ensure_ascii=False) + "\n")
-                dst.write("".join(lines))
-                dst.flush()
-                os.fsync(dst.fileno())
-                stats.scored += len(chunk)
-                bar.update(len(chunk))
+        records = read_records(input_path, skip=stats.skipped)
+        try:
+            with open_writer(output_path, append=resume, sync=True, kinds=kinds) as dst:
+                for chunk in _chunks(records, chunk_size):
+                    dst.write(await _score_chunk(runtime.scorer, chunk, columns, preset, stats))
+                    stats.scored += len(chunk)
+                    bar.update(len(chunk))
+        except RecordsError as exc:
+            raise BatchError(str(exc)) from exc
     bar.close()
     return stats

@@ -1,4 +1,4 @@
-"""The ``reward-server`` command: serve | score | sandbox | verifiers | ray."""
+"""The ``reward-server`` command: serve | score | report | filter | sandbox | verifiers | ray."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from .eval.cli import filter_command, report_command
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -22,7 +24,7 @@ def _settings(**overrides: Any) -> Settings:
     """Settings from the environment, with the options given on the command line on top."""
     from .config import Settings
 
-    values = {k: v for k, v in overrides.items() if v is not None}
+    values: dict[str, Any] = {k: v for k, v in overrides.items() if v is not None}
     return Settings(**values)
 
 
@@ -53,20 +55,27 @@ def serve(
 
 @app.command()
 def score(
-    input: Path = typer.Argument(..., help="JSONL file, one /v1/score item per line."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSONL file to write."),
+    input: Path = typer.Argument(
+        ..., help="JSONL or Parquet file (or a folder of shards), one /v1/score item per record."
+    ),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL or Parquet file to write."),
     resume: bool = typer.Option(False, help="Continue an interrupted run of the same files."),
     overwrite: bool = typer.Option(False, help="Replace an existing output file."),
     preset: str | None = typer.Option(None, help="Weight preset for items that name none."),
     chunk_size: int = typer.Option(64, min=1, help="Items scored (and written) together."),
     workers: int | None = typer.Option(None, help="Verifier processes (REWARD_WORKERS)."),
     progress: bool = typer.Option(True, help="Show a progress bar on stderr."),
+    column_map: list[str] | None = typer.Option(
+        None, "--map", help="FIELD=COLUMN: read an item field from another column (repeat)."
+    ),
 ) -> None:
-    """Score a JSONL file offline; each output line is its input line plus the result."""
+    """Score a file offline; each output record is its input record plus the result."""
     from .batch import BatchError, score_file
     from .presets import UnknownPreset, check_preset
+    from .records import ColumnMap, RecordsError
 
     try:
+        columns = ColumnMap.parse(column_map)
         check_preset(preset)
         stats = asyncio.run(
             score_file(
@@ -78,9 +87,10 @@ def score(
                 chunk_size=chunk_size,
                 preset=preset,
                 progress=progress,
+                columns=columns,
             )
         )
-    except (BatchError, UnknownPreset) as exc:
+    except (BatchError, UnknownPreset, RecordsError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(
@@ -97,6 +107,10 @@ def verifiers() -> None:
     from .verifiers.language import supported_languages
 
     typer.echo(json.dumps({"presets": PRESETS, "languages": supported_languages()}, indent=2))
+
+
+app.command("report")(report_command)
+app.command("filter")(filter_command)
 
 
 @sandbox_app.command("build")

@@ -32,6 +32,27 @@ class WeightSettings(BaseModel):
     language: Weight = 1.0
 
 
+class ShapingSettings(BaseModel):
+    """Server defaults of the shaping components' options (an item's ``shaping`` wins)."""
+
+    tokenizer: str | None = Field(
+        None,
+        description="Tokenizer that counts completion tokens when an item gives no "
+        "`completion_tokens`: a tokenizer.json path or a local transformers model; "
+        "without one, ceil(UTF-8 bytes / 4).",
+    )
+    max_tokens: int = Field(20480, ge=1, description="DAPO: maximum length L_max (tokens).")
+    overlong_buffer: int = Field(4096, ge=1, description="DAPO: soft overlong buffer L_cache.")
+    cosine_max_len: int = Field(1000, ge=1, description="Cosine-scaled reward: full-cycle length.")
+    cosine_min_value_wrong: float = Field(-1.0, ge=-1, le=1)
+    cosine_max_value_wrong: float = Field(-0.5, ge=-1, le=1)
+    cosine_min_value_correct: float = Field(0.5, ge=-1, le=1)
+    cosine_max_value_correct: float = Field(1.0, ge=-1, le=1)
+    repetition_ngram: int = Field(3, ge=1, le=64)
+    repetition_max_penalty: float = Field(-1.0, ge=-1, le=0)
+    repetition_scope: Literal["completion", "answer"] = "completion"
+
+
 class SandboxSettings(BaseModel):
     """The code sandbox (Docker). See docs/sandbox.md for what each limit guards against."""
 
@@ -115,6 +136,7 @@ class Settings(BaseSettings):
     )
 
     weights: WeightSettings = Field(default_factory=WeightSettings)
+    shaping: ShapingSettings = Field(default_factory=ShapingSettings)
     plugins: bool = Field(
         True, description="Load verifier plugins (entry points in `reward_server.verifiers`)."
     )

@@ -13,6 +13,11 @@ PRESETS: dict[str, dict[str, float]] = {
     "r1": {"accuracy": 1.0, "format": 1.0, "language": 1.0},
     "accuracy": {"accuracy": 1.0, "format": 0.0, "language": 0.0},
     "format": {"accuracy": 0.0, "format": 1.0, "language": 0.0},
+    "r1+length": {"accuracy": 1.0, "format": 1.0, "language": 1.0, "overlong": 1.0},
+    "r1+repetition": {"accuracy": 1.0, "format": 1.0, "language": 1.0, "repetition": 1.0},
+    "dapo": {"accuracy": 1.0, "format": 0.0, "language": 0.0, "overlong": 1.0},
+    "kimi": {"accuracy": 1.0, "format": 0.0, "language": 0.0, "length": 1.0},
+    "cosine": {"accuracy": 0.0, "format": 1.0, "language": 0.0, "cosine": 1.0, "repetition": 1.0},
 }
 
 PRESET_DESCRIPTIONS: dict[str, str] = {
@@ -20,6 +25,11 @@ PRESET_DESCRIPTIONS: dict[str, str] = {
     "r1": "DeepSeek-R1: accuracy + format + language consistency",
     "accuracy": "accuracy only",
     "format": "format only",
+    "r1+length": "r1 + DAPO's soft overlong penalty",
+    "r1+repetition": "r1 + open-r1's n-gram repetition penalty",
+    "dapo": "DAPO: accuracy + soft overlong penalty",
+    "kimi": "Kimi 1.5: accuracy + group-relative length reward (needs group_size)",
+    "cosine": "open-r1: cosine-scaled correctness/length (instead of accuracy) + format + repetition",
 }
 
 

@@ -21,6 +21,7 @@ VERIFIER_MODULES: tuple[str, ...] = (
     "reward_server.verifiers.format",
     "reward_server.verifiers.language",
     "reward_server.verifiers.math",
+    "reward_server.verifiers.warm",  # last: warms the caches every worker inherits
 )
 
 

@@ -74,6 +74,35 @@ class Weights(_Model):
     language: Weight | None = None
 
 
+class InstructionOptions(_Model):
+    """How ``task: "instructions"`` scores an item's constraints (IFEval semantics)."""
+
+    mode: Literal["strict", "loose"] = Field(
+        "strict",
+        description="IFEval's strict check, or loose (also with edge lines or `*` removed).",
+    )
+    all_or_nothing: bool = Field(False, description="1 only when every constraint is met.")
+
+
+class ShapingOptions(_Model):
+    """Options of the shaping components; a missing one takes the server's (``REWARD_SHAPING__*``).
+
+    Lengths are in tokens (``completion_tokens`` when given). Formulas: docs/shaping.md."""
+
+    max_tokens: int | None = Field(None, ge=1, description="DAPO: the maximum length L_max.")
+    overlong_buffer: int | None = Field(None, ge=1, description="DAPO: the soft buffer L_cache.")
+    cosine_max_len: int | None = Field(
+        None, ge=1, description="Cosine reward: length of the full cycle."
+    )
+    cosine_min_value_wrong: Annotated[float, Field(ge=-1, le=1)] | None = None
+    cosine_max_value_wrong: Annotated[float, Field(ge=-1, le=1)] | None = None
+    cosine_min_value_correct: Annotated[float, Field(ge=-1, le=1)] | None = None
+    cosine_max_value_correct: Annotated[float, Field(ge=-1, le=1)] | None = None
+    repetition_ngram: int | None = Field(None, ge=1, le=64, description="n of the n-grams.")
+    repetition_max_penalty: Annotated[float, Field(ge=-1, le=0)] | None = None
+    repetition_scope: Literal["completion", "answer"] | None = None
+
+
 class ScoreItem(_Model):
     """One completion to score. Only ``completion`` is required.
 
@@ -95,6 +124,16 @@ class ScoreItem(_Model):
     format: FormatOptions = Field(default_factory=FormatOptions)
     weights: Weights | None = None
     preset: str | None = Field(None, description="Named weight preset, e.g. r1-zero or r1.")
+    constraints: Any = Field(
+        None,
+        description="task 'instructions': IFEval/Tulu 3 label {instruction_id: [...], kwargs: [...]}, "
+        "as an object or a JSON string.",
+    )
+    instructions: InstructionOptions = Field(default_factory=InstructionOptions)
+    completion_tokens: int | None = Field(
+        None, ge=0, description="The completion's length in tokens, for the length shaping terms."
+    )
+    shaping: ShapingOptions = Field(default_factory=ShapingOptions)
 
     @field_validator("id", mode="before")
     @classmethod

@@ -216,11 +216,15 @@ class _Base:
             raise BadResponse(f"{n} items sent, {len(parsed.results)} results received")
         return parsed
 
+    def _whole(self, group: Sequence[ItemLike]) -> int | None:
+        """A rollout group sent in one request is one group (for group-relative shaping)."""
+        return len(group) if 0 < len(group) <= self.max_items_per_request else None
+
     def _body(
         self, payload: list[dict[str, Any]], group_size: int | None, preset: str | None
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"items": payload}
-        if group_size:
+        if group_size and len(payload) % group_size == 0:  # items the client refused break groups
             body["group_size"] = group_size
         if preset:
             body["preset"] = preset
@@ -351,7 +355,8 @@ class RewardClient(_Base):
         """One request per group, concurrently (up to ``max_concurrency``)."""
         # Chunks of one group run in the calling pool thread: nesting pool jobs could deadlock.
         return self._map(
-            lambda g: self._score_response(g, None, preset, parallel=False).results, list(groups)
+            lambda g: self._score_response(g, self._whole(g), preset, parallel=False).results,
+            list(groups),
         )
 
     def openrlhf(
@@ -483,7 +488,7 @@ class AsyncRewardClient(_Base):
     async def score_groups(
         self, groups: Sequence[Sequence[ItemLike]], preset: str | None = None
     ) -> list[list[ScoreResult]]:
-        return list(await asyncio.gather(*(self.score(g, None, preset) for g in groups)))
+        return list(await asyncio.gather(*(self.score(g, self._whole(g), preset) for g in groups)))
 
     async def openrlhf(
         self, query: Sequence[str], prompts: Sequence[str], labels: Sequence[Any]

@@ -42,6 +42,7 @@ def build_registry(settings: Settings) -> Registry:
 
 def warm_up() -> None:
     """Fill the verifiers' lazy caches (langdetect profiles, parsers) in a new worker."""
+    from .instructions import warm_up as warm_instructions
     from .language import check_language
     from .math import warm_up as warm_math
 
@@ -52,6 +53,7 @@ def warm_up() -> None:
         "en",
     )
     warm_math()  # imports sympy and the LaTeX parser: plain numbers never touch them
+    warm_instructions()  # Punkt, the Treebank tokenizer and langdetect's profiles
 
 
 __all__ = [

@@ -49,12 +49,28 @@ def _code_arguments(item: ScoreItem, settings: Settings) -> Arguments:
     return (item.completion, item.code), {"prefilled": item.format.prefilled}
 
 
+def _instructions_arguments(item: ScoreItem, settings: Settings) -> Arguments:
+    if item.constraints is None:
+        return Outcome.invalid(
+            "task 'instructions' needs `constraints` ({instruction_id: [...], kwargs: [...]})",
+            "missing_constraints",
+        )
+    return (item.completion, item.constraints), {
+        "prompt": item.prompt,
+        "prefilled": item.format.prefilled,
+        "strict": item.instructions.mode == "strict",
+        "all_or_nothing": item.instructions.all_or_nothing,
+    }
+
+
 def builtin_verifiers() -> list[Verifier]:
-    """format, language, math and code, in the order their components are reported."""
+    """The accuracy checks, format, language, then the shaping terms, in report order."""
     from .code import check_code
     from .format import check_format
+    from .instructions import INSTRUCTION_IDS, check_instructions
     from .language import check_language, supported_languages
     from .math import check_math
+    from .shaping_components import shaping_verifiers
 
     return [
         Verifier(
@@ -80,6 +96,18 @@ def builtin_verifiers() -> list[Verifier]:
             description="the program passes the tests in the Docker sandbox (fraction passed)",
         ),
         Verifier(
+            name="instructions",
+            component="accuracy",
+            placement="worker",
+            func=check_instructions,
+            arguments=_instructions_arguments,
+            tasks=("instructions",),
+            reads=("completion", "constraints", "prompt", "instructions", "format.prefilled"),
+            default_weight=1.0,
+            description="share of IFEval-style instruction constraints the answer meets",
+            extra={"instruction_ids": list(INSTRUCTION_IDS)},
+        ),
+        Verifier(
             name="format",
             component="format",
             placement="inline",
@@ -101,4 +129,5 @@ def builtin_verifiers() -> list[Verifier]:
             description="share of target-language words in the chain of thought",
             extra={"languages": list(supported_languages())},
         ),
+        *shaping_verifiers(),
     ]

@@ -37,6 +37,12 @@ class Outcome:
         return cls(score=float(score), details=details)
 
     @classmethod
+    def term(cls, score: float, **details: Any) -> Outcome:
+        """A shaping term the model earned; its verifier declares its range (it may be
+        negative, a penalty) and the scorer holds it to that range."""
+        return cls(score=float(score), details=details)
+
+    @classmethod
     def invalid(
         cls, message: str, error_type: str = "invalid_reference", **details: Any
     ) -> Outcome:

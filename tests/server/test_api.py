@@ -32,12 +32,13 @@ def post(url: str, body, **kw) -> httpx.Response:
 
 
 def test_health_ready_and_docs(url):
-    assert httpx.get(f"{url}/healthz").json() == {"status": "alive"}
-    ready = httpx.get(f"{url}/readyz")
+    # Generous timeouts: the first /openapi.json builds the schema, slow on a busy machine.
+    assert httpx.get(f"{url}/healthz", timeout=60).json() == {"status": "alive"}
+    ready = httpx.get(f"{url}/readyz", timeout=60)
     assert ready.status_code == 200, ready.text
     assert ready.json()["ready"] is True
-    assert httpx.get(f"{url}/docs").status_code == 200
-    spec = httpx.get(f"{url}/openapi.json").json()
+    assert httpx.get(f"{url}/docs", timeout=60).status_code == 200
+    spec = httpx.get(f"{url}/openapi.json", timeout=60).json()
     assert "/v1/score" in spec["paths"]
 
 

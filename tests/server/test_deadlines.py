@@ -42,7 +42,7 @@ def test_hanging_verifier_times_out_alone_and_server_recovers():
             assert res[bad]["reward"] is None
             assert res[bad]["error"]["type"] == "deadline_exceeded"
             assert res[bad]["scores"]["format"] == 1.0  # computed, but no reward
-        assert elapsed < 10, elapsed
+        assert elapsed < 25, elapsed  # a SLEEP item alone would hold it for an hour
         # The killed workers were replaced: the next batch is fully served.
         r = httpx.post(f"{url}/v1/score", json={"items": _items(*"defgh")}, timeout=30)
         assert [x["status"] for x in r.json()["results"]] == ["ok"] * 5
