@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,13 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 sandbox_app = typer.Typer(no_args_is_help=True, help="Build and inspect the code sandbox.")
 app.add_typer(sandbox_app, name="sandbox")
+
+
+class BatchEngine(str, Enum):
+    """Where ``score`` runs."""
+
+    local = "local"
+    ray = "ray"
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -68,29 +76,63 @@ def score(
     column_map: list[str] | None = typer.Option(
         None, "--map", help="FIELD=COLUMN: read an item field from another column (repeat)."
     ),
+    engine: BatchEngine = typer.Option(
+        BatchEngine.local,
+        help="local: this process; ray: Ray Data on a Ray cluster (the ray extra).",
+    ),
+    address: str | None = typer.Option(
+        None, help="--engine ray: the cluster to join (auto, HOST:PORT); default: a local one."
+    ),
+    actors: int | None = typer.Option(
+        None, min=1, help="--engine ray: scorer actors, each with --workers verifier processes."
+    ),
+    shard_rows: int = typer.Option(
+        10_000, min=1, help="--engine ray: JSONL lines one read task reads."
+    ),
 ) -> None:
     """Score a file offline; each output record is its input record plus the result."""
     from .batch import BatchError, score_file
     from .presets import UnknownPreset, check_preset
+    from .ray.cluster import RayMissing, require_ray
     from .records import ColumnMap, RecordsError
 
     try:
         columns = ColumnMap.parse(column_map)
         check_preset(preset)
-        stats = asyncio.run(
-            score_file(
+        settings = _settings(workers=workers)
+        if engine is BatchEngine.ray:
+            require_ray()
+            from .ray.data import score_dataset
+
+            stats = score_dataset(
                 input,
                 output,
-                _settings(workers=workers),
+                settings,
+                address=address,
                 resume=resume,
                 overwrite=overwrite,
                 chunk_size=chunk_size,
                 preset=preset,
                 progress=progress,
                 columns=columns,
+                actors=actors,
+                shard_rows=shard_rows,
             )
-        )
-    except (BatchError, UnknownPreset, RecordsError) as exc:
+        else:
+            stats = asyncio.run(
+                score_file(
+                    input,
+                    output,
+                    settings,
+                    resume=resume,
+                    overwrite=overwrite,
+                    chunk_size=chunk_size,
+                    preset=preset,
+                    progress=progress,
+                    columns=columns,
+                )
+            )
+    except (BatchError, UnknownPreset, RecordsError, RayMissing) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(

@@ -15,6 +15,7 @@ have to coerce.
 
 from __future__ import annotations
 
+import functools
 import logging
 import pickle
 import sys
@@ -31,7 +32,7 @@ from tqdm import tqdm
 from ..batch import RESULT_KINDS, BatchError, BatchStats, _prepare, _score_chunk
 from ..config import Settings
 from ..engine import Engine
-from ..records import ColumnMap, InvalidRecord, RecordsError, open_writer
+from ..records import ColumnMap, InvalidRecord, RecordsError, count_records, open_writer
 from . import cluster
 from .data_plan import Shard, plan_actors, plan_shards, read_shard
 
@@ -79,11 +80,11 @@ class ShardSource(Datasource):
     ) -> list[ReadTask]:
         return [
             ReadTask(
-                lambda shard=shard: _read(shard),
+                functools.partial(_read, shard),
                 BlockMetadata(
                     num_rows=shard.rows,
                     size_bytes=None,
-                    input_files=[shard.path],
+                    input_files=(shard.path,),
                     exec_stats=None,
                 ),
             )
@@ -189,15 +190,15 @@ def score_dataset(
     """Score ``input_path`` into ``output_path`` on a Ray cluster (see the module docstring)."""
     parquet_out, skipped = _prepare(input_path, output_path, resume, overwrite)
     try:
-        everything = plan_shards(input_path, shard_rows=shard_rows)
+        # The same count (and so the same summary and checks) as the local engine's.
+        stats = BatchStats(total=count_records(input_path), skipped=skipped)
+        shards = plan_shards(input_path, shard_rows=shard_rows, skip=skipped)
     except RecordsError as exc:
         raise BatchError(str(exc)) from exc
-    stats = BatchStats(total=sum(s.count for s in everything), skipped=skipped)
     if stats.skipped > stats.total:
         raise BatchError(
             f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
         )
-    shards = plan_shards(input_path, shard_rows=shard_rows, skip=skipped)
     kinds = {**RESULT_KINDS, "line": "json"} if parquet_out else None
     bar = tqdm(
         total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
@@ -215,7 +216,7 @@ def score_dataset(
                     chunk_size=chunk_size,
                     actors=actors,
                 )
-                _write_in_order(ds, dst, stats, bar)
+                _write_in_order(ds, dst, stats, bar, end=shards[-1].first + shards[-1].count)
     except RecordsError as exc:
         raise BatchError(str(exc)) from exc
     finally:
@@ -224,9 +225,10 @@ def score_dataset(
     return stats
 
 
-def _write_in_order(ds: Dataset, dst: Any, stats: BatchStats, bar: tqdm) -> None:
+def _write_in_order(ds: Dataset, dst: Any, stats: BatchStats, bar: tqdm, end: int) -> None:
     expected = stats.skipped
-    for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+    for block in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+        batch: pa.Table = block  # asked for pyarrow
         index = batch.column("index").to_pylist()
         if index != list(range(expected, expected + len(index))):
             raise BatchError(f"records came back out of order at {expected} (a bug: please report)")

@@ -26,6 +26,7 @@ def test_importing_the_package_imports_no_ray():
     code = (
         "import sys\n"
         "import reward_server.ray, reward_server.ray.options, reward_server.ray.cluster\n"
+        "import reward_server.ray.data_plan\n"
         "import reward_server.cli\n"
         "print(sorted(m for m in sys.modules if m == 'ray' or m.startswith('ray.')))\n"
     )
