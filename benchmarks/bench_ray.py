@@ -172,6 +172,8 @@ def _score(args: list[str], env: dict[str, str]) -> float:
 
 
 def bench_data(lines: int) -> None:
+    """Each engine on ``lines`` and on twice as many: the difference is the cost of
+    ``lines`` more lines once everything has started (the steady rate at scale)."""
     cores = os.cpu_count() or 1
     env = {
         **os.environ,
@@ -180,21 +182,41 @@ def bench_data(lines: int) -> None:
         "REWARD_WORKERS": str(cores),
         "REWARD_SANDBOX__ENABLED": "false",
     }
+    times: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        src, local, ray_out = (
-            Path(tmp, "in.jsonl"),
-            Path(tmp, "local.jsonl"),
-            Path(tmp, "ray.jsonl"),
+        small, large = Path(tmp, "small.jsonl"), Path(tmp, "large.jsonl")
+        _items_file(small, lines)
+        _items_file(large, 2 * lines)
+
+        def run(name: str, src: Path, *extra: str) -> None:
+            times[name] = _score([str(src), "-o", str(Path(tmp, f"{name}.jsonl")), *extra], env)
+
+        os.environ.update(RAY_ENV)
+        with local_cluster(num_cpus=cores, docker=False) as address:
+            joined = ["--engine", "ray", "--address", address]
+            for size, src in (("1x", small), ("2x", large)):
+                run(f"local-{size}", src)
+                run(f"ray-{size}", src, *joined)
+        run("own-1x", small, "--engine", "ray")
+        same = all(
+            Path(tmp, f"{name}-{size}.jsonl").read_bytes()
+            == Path(tmp, f"local-{size}.jsonl").read_bytes()
+            for name, size in (("ray", "1x"), ("ray", "2x"), ("own", "1x"))
         )
-        _items_file(src, lines)
-        t_local = _score([str(src), "-o", str(local)], env)
-        t_ray = _score([str(src), "-o", str(ray_out), "--engine", "ray"], env)
-        same = local.read_bytes() == ray_out.read_bytes()
-    print(f"score {lines} lines: local {t_local:6.1f} s ({lines / t_local:7.1f} lines/s)")
+    local, ray_ = times["local-1x"], times["ray-1x"]
+    steady_local = lines / (times["local-2x"] - local)
+    steady_ray = lines / (times["ray-2x"] - ray_)
+    print(f"score {lines} lines (math, format, language, 10 % malformed), {cores} workers:")
+    print(f"  local engine:                     {local:6.1f} s  {lines / local:7.1f} lines/s")
+    print(f"  Ray Data, joining a cluster:      {ray_:6.1f} s  {lines / ray_:7.1f} lines/s")
+    print(f"  Ray Data, starting its cluster:   {times['own-1x']:6.1f} s")
     print(
-        f"                 ray   {t_ray:6.1f} s ({lines / t_ray:7.1f} lines/s), output identical: {same}"
+        f"  steady rate (the next {lines} lines): local {steady_local:7.1f}/s, Ray {steady_ray:7.1f}/s"
     )
-    print(f"time ratio Ray Data/local engine:              {t_ray / t_local:6.2f}")
+    print(f"  outputs identical to the local engine's: {same}")
+    print(f"time ratio Ray Data (joining) / local engine:  {ray_ / local:6.2f}")
+    print(f"time ratio Ray Data (own cluster) / local:     {times['own-1x'] / local:6.2f}")
+    print(f"steady rate ratio Ray Data / local engine:     {steady_ray / steady_local:6.2f}")
 
 
 def main() -> None:
