@@ -172,3 +172,60 @@ def test_parquet_and_shard_folders(ray_cluster: str, tmp_path: Path) -> None:
     _score(ray_out, again, "--engine", "ray", "--address", ray_cluster)  # Parquet in, row groups
     _score(ray_out, tmp_path / "again-local.jsonl")
     assert again.read_bytes() == (tmp_path / "again-local.jsonl").read_bytes()
+
+
+def _descendants(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of every process under ``pid``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            try:
+                cmdline = (Path("/proc") / str(child) / "cmdline").read_bytes()
+            except OSError:
+                continue
+            found.append((child, cmdline.replace(b"\0", b" ").decode(errors="replace")))
+            todo.append(child)
+    return found
+
+
+def test_a_killed_actor_is_replaced_and_its_batches_scored_again(
+    ray_cluster: str, tmp_path: Path
+) -> None:
+    """SIGKILL the scoring actor mid-run (as a lost node would): Ray Data starts another
+    and retries its batches; the output is still the local engine's."""
+    import asyncio
+    import threading
+
+    from reward_server.batch import score_file
+    from reward_server.config import Settings
+    from reward_server.ray.data import score_dataset
+
+    src, local, out = tmp_path / "in.jsonl", tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    write_mixed(src, 3000, code_share=0.0, seed=11)
+    settings = Settings(workers=2, sandbox={"enabled": False})
+    asyncio.run(score_file(src, local, settings, progress=False))
+    killed: list[int] = []
+
+    def kill_the_actor() -> None:
+        while not out.exists() or out.read_bytes().count(b"\n") < 750:
+            time.sleep(0.05)
+        for pid, cmdline in _descendants(os.getpid()):
+            if cmdline.startswith("ray::MapWorker"):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_actor, daemon=True)
+    killer.start()
+    stats = score_dataset(src, out, settings, progress=False, shard_rows=300, chunk_size=32)
+    killer.join(timeout=5)
+    assert killed, "no actor was found to kill"
+    assert stats.scored == 3000
+    assert out.read_bytes() == local.read_bytes()
