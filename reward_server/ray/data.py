@@ -35,6 +35,7 @@ from ..engine import Engine
 from ..records import ColumnMap, InvalidRecord, RecordsError, count_records, open_writer
 from . import cluster
 from .data_plan import Shard, plan_actors, plan_shards, read_shard
+from .options import RayOptions
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +115,18 @@ class ScoreActor:
             engine.close()
 
 
-def _nodes(docker_resource: str | None) -> tuple[list[float], dict[str, float]]:
-    """CPUs of the alive nodes an actor may use, and the extra resources it must ask for."""
+def _nodes(options: RayOptions | None) -> tuple[list[float], dict[str, float]]:
+    """CPUs of the alive nodes an actor may use, and the extra resources it must ask for.
+
+    ``options`` when the actors run code: then, if some nodes advertise the Docker
+    resource, the actors go there."""
     alive = [n for n in ray.nodes() if n.get("Alive")]
-    if docker_resource:
+    docker_resource = options.docker_resource if options is not None else None
+    if options is not None and docker_resource:
         docked = [n for n in alive if n["Resources"].get(docker_resource, 0) > 0]
         if docked:
             cpus = [float(n["Resources"].get("CPU", 0)) for n in docked]
-            return cpus, {docker_resource: 0.01}
+            return cpus, {docker_resource: options.docker_per_replica}
         log.warning(
             "no node advertises %r: code items will be scored where a Docker engine "
             "answers, or fail as sandbox_unavailable",
@@ -140,14 +145,15 @@ def build_dataset(
     actors: int | None = None,
     reserve_cpus: float = 1.0,
     read_cpus: float = 0.25,
-    docker_resource: str | None = "docker",
+    options: RayOptions | None = None,
 ) -> Dataset:
     """The dataset of scored records (``index``, pickled ``record``), in input order."""
     context = DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False  # the command shows its own bar, on stderr
     context.print_on_execution_start = False
-    node_cpus, resources = _nodes(docker_resource if settings.sandbox.enabled else None)
+    options = options or RayOptions()
+    node_cpus, resources = _nodes(options if settings.sandbox.enabled else None)
     plan = plan_actors(node_cpus, settings.workers, reserve_cpus=reserve_cpus, actors=actors)
     log.info(
         "%d shard(s); %d actor(s) of %g CPU, %d verifier worker(s) each",
@@ -203,8 +209,15 @@ def score_dataset(
     bar = tqdm(
         total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
     )
-    # Nothing left to score (an empty input, a finished run resumed): no cluster needed.
-    started = cluster.connect(address, log_to_driver=False) if shards else False
+    options = RayOptions()
+    started = False
+    if shards:  # nothing left to score (an empty input, a finished run resumed): no cluster
+        started = cluster.connect(
+            address,
+            docker_resource=options.docker_resource if settings.sandbox.enabled else None,
+            docker_url=settings.sandbox.docker_url,
+            log_to_driver=False,
+        )
     try:
         with open_writer(output_path, append=resume, sync=True, kinds=kinds) as dst:
             if shards:
@@ -215,6 +228,7 @@ def score_dataset(
                     columns=columns,
                     chunk_size=chunk_size,
                     actors=actors,
+                    options=options,
                 )
                 _write_in_order(ds, dst, stats, bar, end=shards[-1].first + shards[-1].count)
     except RecordsError as exc:

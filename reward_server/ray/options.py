@@ -31,10 +31,23 @@ MIN_ONGOING_REQUESTS = 16
 ONGOING_PER_SLOT = 4
 
 
-class ServeOptions(BaseSettings):
-    """The Serve deployment around the app (``REWARD_RAY_*``; ``args:`` in a config file)."""
+class RayOptions(BaseSettings):
+    """What Serve replicas and Ray Data actors share (``REWARD_RAY_*``)."""
 
     model_config = SettingsConfigDict(env_prefix="REWARD_RAY_", extra="forbid")
+
+    docker_resource: str | None = Field(
+        "docker",
+        description="Custom resource of nodes with a Docker engine; replicas and actors that "
+        "run code ask for it. Empty: no such constraint.",
+    )
+    docker_per_replica: float = Field(
+        0.01, gt=0, le=1, description="How much of that resource one replica or actor takes."
+    )
+
+
+class ServeOptions(RayOptions):
+    """The Serve deployment around the app (``REWARD_RAY_*``; ``args:`` in a config file)."""
 
     app_name: str = Field("reward-server", min_length=1, description="Serve application name.")
     route_prefix: str = Field("/", pattern=r"^/", description="Where the app's routes start.")
@@ -54,14 +67,6 @@ class ServeOptions(BaseSettings):
         512, ge=1, description="Requests a proxy holds for busy replicas before refusing (503)."
     )
     retry_after_s: float = Field(1.0, ge=0, description="Retry-After of a refused request.")
-    docker_resource: str | None = Field(
-        "docker",
-        description="Custom resource of nodes with a Docker engine; replicas that run code "
-        "ask for it. Empty: no such constraint.",
-    )
-    docker_per_replica: float = Field(
-        0.01, gt=0, le=1, description="How much of that resource one replica takes."
-    )
     graceful_shutdown_timeout_s: float = Field(
         30.0, gt=0, description="How long a stopping replica may finish its requests."
     )
