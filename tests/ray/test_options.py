@@ -117,3 +117,15 @@ def test_options_come_from_reward_ray_variables(monkeypatch):
     assert options.max_queued_requests == 9 and options.docker_resource == "sandbox-node"
     with pytest.raises(ValidationError):
         ServeOptions(replica=2)  # type: ignore[call-arg]  # a typo in a config file's args
+
+
+def test_ray_serve_refuses_contradictory_options_before_touching_ray():
+    from typer.testing import CliRunner
+
+    from reward_server.cli import app
+
+    runner = CliRunner()
+    both = runner.invoke(app, ["ray", "serve", "--replicas", "2", "--autoscale", "1:3"])
+    assert both.exit_code == 2 and "not both" in both.output
+    bad = runner.invoke(app, ["ray", "serve", "--autoscale", "3:1"])
+    assert bad.exit_code == 2 and "MIN <= MAX" in bad.output
