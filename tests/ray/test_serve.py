@@ -125,6 +125,8 @@ SUM_TESTS = [{"input": "2 3\n", "output": "5\n"}, {"input": "10 -4\n", "output":
 #: (name, method, path, JSON body or raw bytes, extra headers)
 CASES: list[tuple[str, str, str, Any, dict[str, str]]] = [
     ("healthz", "GET", "/healthz", None, {}),
+    ("openapi", "GET", "/openapi.json", None, {}),
+    ("docs page", "GET", "/docs", None, {}),
     ("readyz", "GET", "/readyz", None, {}),
     ("verifiers", "GET", "/v1/verifiers", None, AUTH),
     (
