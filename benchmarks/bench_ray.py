@@ -154,9 +154,9 @@ def _items_file(path: Path, lines: int, seed: int = 1) -> None:
             if kind < 4:
                 item = {"id": i, "task": "math", "answer": "12", "completion": text}
             elif kind < 7:
-                item = {"id": i, "task": "format", "completion": text}
+                item = {"id": i, "completion": text}
             else:
-                item = {"id": i, "task": "language", "target_lang": "en", "completion": text}
+                item = {"id": i, "target_lang": "en", "completion": text}
             fh.write(json.dumps(item) + "\n")
 
 

@@ -143,16 +143,14 @@ CASES: list[tuple[str, str, str, Any, dict[str, str]]] = [
         {
             "preset": "r1-zero",
             "items": [
-                {"completion": "<think>plain reasoning</think> done", "task": "format"},
-                {"completion": "no tags at all", "task": "format"},
+                {"completion": "<think>plain reasoning</think> done"},
+                {"completion": "no tags at all"},
                 {
                     "completion": "<think>Ich denke nach, und das ist klar.</think> Fertig.",
-                    "task": "language",
                     "target_lang": "de",
                 },
                 {
                     "completion": "<think>Ich denke, but this is English.</think> ok",
-                    "task": "language",
                     "target_lang": "de",
                 },
             ],
@@ -249,7 +247,7 @@ CASES: list[tuple[str, str, str, Any, dict[str, str]]] = [
         "body over the limit: 413",
         "POST",
         "/v1/score",
-        {"items": [{"completion": "x" * 70_000, "task": "format"}]},
+        {"items": [{"completion": "x" * 70_000}]},
         AUTH,
     ),
     ("program over the limit: 413", "POST", "/v1/run", {"source": "#" * 300_000}, AUTH),

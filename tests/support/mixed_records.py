@@ -1,7 +1,8 @@
 """A JSONL file of every kind of record a batch run meets, for comparing batch engines.
 
 Math (right, wrong, unparsable golds), code (right, wrong, a compile error, an endless
-loop: verdicts that do not depend on timing), format and language items, and lines that
+loop: verdicts that do not depend on timing), items with no task (format only, or format
+and language with a ``target_lang``), an unknown task, and lines that
 are no item at all: broken JSON, a JSON value that is not an object, an object that is
 not a valid item, an empty line.  Reproducible from its seed.
 """
@@ -38,6 +39,7 @@ _BAD_LINES = [
     '{"task": "math", "answer": "1"}',
     '{"completion": 42, "task": "math"}',
     '{"completion": "x", "task": "math", "weights": {"accuracy": "lots"}}',
+    '{"completion": "<think>a</think> b", "task": "poetry"}',
 ]
 
 
@@ -75,10 +77,9 @@ def _text(rng: random.Random, i: int) -> dict[str, Any]:
     think = " ".join(rng.choice(_THINK) for _ in range(rng.randint(1, 8)))
     if rng.random() < 0.5:
         shape = rng.choice([f"<think>{think}</think> done", think, f"<think>{think}", "</think>x"])
-        return {"id": f"format-{i}", "task": "format", "completion": shape}
+        return {"id": f"format-{i}", "completion": shape}
     return {
         "id": f"language-{i}",
-        "task": "language",
         "target_lang": rng.choice(["en", "fr", "de", "zh"]),
         "completion": f"<think>{think}</think> ok",
     }
@@ -105,10 +106,13 @@ def write_mixed(path: Path, lines: int, *, code_share: float = 0.03, seed: int =
 def without_measurements(value: Any) -> Any:
     """``value`` with measured times and memory replaced by a marker.
 
-    Which limit stopped an endless loop first (CPU or wall time: ``reason``) depends on
-    how busy the machine was, so it counts as measured too."""
+    How an endless loop was stopped (the CPU or the wall-time limit first: ``reason``,
+    ``signal``) depends on how busy the machine was, so it counts as measured too."""
     if isinstance(value, dict):
-        measured = MEASURED | ({"reason"} if value.get("verdict") == "time_limit" else set())
+        stopped = (
+            {"reason", "signal", "exit_code"} if value.get("verdict") == "time_limit" else set()
+        )
+        measured = MEASURED | stopped
         return {
             k: "<measured>" if k in measured else without_measurements(v) for k, v in value.items()
         }
