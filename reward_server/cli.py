@@ -87,7 +87,7 @@ def score(
         None, min=1, help="--engine ray: scorer actors, each with --workers verifier processes."
     ),
     shard_rows: int = typer.Option(
-        10_000, min=1, help="--engine ray: JSONL lines one read task reads."
+        1_000, min=1, help="--engine ray: JSONL lines one read task reads."
     ),
 ) -> None:
     """Score a file offline; each output record is its input record plus the result."""

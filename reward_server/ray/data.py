@@ -34,7 +34,7 @@ from ..config import Settings
 from ..engine import Engine
 from ..records import ColumnMap, InvalidRecord, RecordsError, count_records, open_writer
 from . import cluster
-from .data_plan import Shard, plan_actors, plan_shards, read_shard
+from .data_plan import DEFAULT_SHARD_ROWS, Shard, plan_actors, plan_shards, read_shard
 from .options import RayOptions
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ def score_dataset(
     progress: bool = True,
     columns: ColumnMap | None = None,
     actors: int | None = None,
-    shard_rows: int = 10_000,
+    shard_rows: int = DEFAULT_SHARD_ROWS,
 ) -> BatchStats:
     """Score ``input_path`` into ``output_path`` on a Ray cluster (see the module docstring)."""
     parquet_out, skipped = _prepare(input_path, output_path, resume, overwrite)

@@ -28,6 +28,10 @@ from typing import Any, Literal
 from ..records import JSON_COLUMNS_KEY, InvalidRecord, detect_format, list_shards
 
 ShardKind = Literal["jsonl", "jsonl.gz", "parquet"]
+#: JSONL lines per shard.  Results reach the driver in input order a shard at a time, so
+#: a shard is also the unit of progress, of memory held for ordering, and of what a
+#: killed run loses; much smaller and the per-task cost shows (250 lines: ~35 % slower).
+DEFAULT_SHARD_ROWS = 1_000
 #: Bytes read at a time while looking for shard boundaries.
 BLOCK_BYTES = 1 << 24
 
@@ -57,7 +61,7 @@ class Shard:
 # -- planning ------------------------------------------------------------------------------
 
 
-def plan_shards(path: Path, *, shard_rows: int = 10_000, skip: int = 0) -> list[Shard]:
+def plan_shards(path: Path, *, shard_rows: int = DEFAULT_SHARD_ROWS, skip: int = 0) -> list[Shard]:
     """The shards of a file or folder of shards, in input order, after ``skip`` records."""
     if shard_rows < 1:
         raise ValueError("shard_rows must be at least 1")
