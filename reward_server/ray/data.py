@@ -154,7 +154,13 @@ def build_dataset(
     context.print_on_execution_start = False
     options = options or RayOptions()
     node_cpus, resources = _nodes(options if settings.sandbox.enabled else None)
-    plan = plan_actors(node_cpus, settings.workers, reserve_cpus=reserve_cpus, actors=actors)
+    plan = plan_actors(
+        node_cpus,
+        settings.workers,
+        reserve_cpus=reserve_cpus,
+        actors=actors,
+        available_cpus=float(ray.available_resources().get("CPU", 0.0)),
+    )
     log.info(
         "%d shard(s); %d actor(s) of %g CPU, %d verifier worker(s) each",
         len(shards),

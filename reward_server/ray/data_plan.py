@@ -218,13 +218,15 @@ def plan_actors(
     *,
     reserve_cpus: float = 1.0,
     actors: int | None = None,
+    available_cpus: float | None = None,
 ) -> ActorPlan:
     """How many scorer actors, of how many CPUs, fit the nodes with ``reserve_cpus`` left.
 
     Each actor runs ``workers`` verifier processes and reserves as many CPUs, or what its
     node has after the reserve when that is less (one actor on a 2-core machine: 1 CPU
-    reserved, 2 workers, 1 CPU left to the read tasks and the driver).  ``actors`` caps
-    the count; at least one actor is always planned.
+    reserved, 2 workers, 1 CPU left to the read tasks and the driver).  On a cluster
+    that other jobs use (a trainer's), ``available_cpus`` (free now) caps the pool too.
+    ``actors`` caps the count; at least one actor is always planned.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
@@ -235,7 +237,8 @@ def plan_actors(
     largest = max(nodes)
     cpus = float(min(workers, max(largest - reserve_cpus, min(largest, 0.5))))
     fit = sum(math.floor(c / cpus + 1e-9) for c in nodes)
-    while fit > 1 and total - fit * cpus < reserve_cpus - 1e-9:
+    free = total if available_cpus is None else min(total, available_cpus)
+    while fit > 1 and free - fit * cpus < reserve_cpus - 1e-9:
         fit -= 1
     count = max(1, fit if actors is None else min(actors, fit))
     return ActorPlan(actors=count, cpus_per_actor=cpus, workers_per_actor=workers)

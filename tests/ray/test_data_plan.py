@@ -119,5 +119,7 @@ def test_actors_leave_cpus_for_the_read_tasks() -> None:
     assert small.actors == 15 and 64 - 15 * 4 >= 1
     assert plan_actors([16.0] * 4, workers=4, actors=3).actors == 3
     assert plan_actors([1.0], workers=4).actors == 1
+    busy = plan_actors([16.0] * 4, workers=4, available_cpus=20.0)  # a trainer holds the rest
+    assert busy.actors == 4 and 20 - 4 * 4 >= 1
     with pytest.raises(ValueError):
         plan_actors([], workers=1)
