@@ -4,6 +4,7 @@
 - :mod:`.cluster`  connect to a running cluster, or start a local one
 - :mod:`.serve`    the Ray Serve application: the unchanged FastAPI app behind
                    ``@serve.ingress``; ``serve run reward_server.ray:app``
+- :mod:`.data_plan` shards of the input and the size of the actor pool (no Ray import)
 - :mod:`.data`     ``reward-server score --engine ray``: an actor pool over Ray Data
 
 Ray is an optional extra (``pip install 'reward-server[ray]'``): importing this package
