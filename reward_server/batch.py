@@ -113,7 +113,7 @@ def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _prepare(
+def check_paths(
     input_path: Path, output_path: Path, resume: bool, overwrite: bool
 ) -> tuple[bool, int]:
     """Check the paths; return whether the output is Parquet and the records to skip."""
@@ -133,7 +133,7 @@ def _prepare(
     return parquet_out, completed_lines(output_path) if resume else 0
 
 
-async def _score_chunk(
+async def score_records(
     scorer: Scorer,
     chunk: list[dict[str, Any] | InvalidRecord],
     columns: ColumnMap | None,
@@ -180,7 +180,7 @@ async def score_file(
 
     See the module docstring; ``columns`` maps item fields to the input's column names.
     """
-    parquet_out, skipped = _prepare(input_path, output_path, resume, overwrite)
+    parquet_out, skipped = check_paths(input_path, output_path, resume, overwrite)
     try:
         stats = BatchStats(total=count_records(input_path), skipped=skipped)
     except RecordsError as exc:
@@ -198,7 +198,7 @@ async def score_file(
         try:
             with open_writer(output_path, append=resume, sync=True, kinds=kinds) as dst:
                 for chunk in _chunks(records, chunk_size):
-                    dst.write(await _score_chunk(runtime.scorer, chunk, columns, preset, stats))
+                    dst.write(await score_records(runtime.scorer, chunk, columns, preset, stats))
                     stats.scored += len(chunk)
                     bar.update(len(chunk))
         except RecordsError as exc:

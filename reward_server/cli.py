@@ -1,9 +1,11 @@
-"""The ``reward-server`` command: serve | score | report | filter | sandbox | verifiers."""
+"""The ``reward-server`` command: serve | score | report | filter | sandbox | verifiers | ray."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,13 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 sandbox_app = typer.Typer(no_args_is_help=True, help="Build and inspect the code sandbox.")
 app.add_typer(sandbox_app, name="sandbox")
+
+
+class BatchEngine(str, Enum):
+    """Where ``score`` runs."""
+
+    local = "local"
+    ray = "ray"
 
 
 def _settings(**overrides: Any) -> Settings:
@@ -62,29 +71,63 @@ def score(
     column_map: list[str] | None = typer.Option(
         None, "--map", help="FIELD=COLUMN: read an item field from another column (repeat)."
     ),
+    engine: BatchEngine = typer.Option(
+        BatchEngine.local,
+        help="local: this process; ray: Ray Data on a Ray cluster (the ray extra).",
+    ),
+    address: str | None = typer.Option(
+        None, help="--engine ray: the cluster to join (auto, HOST:PORT); default: a local one."
+    ),
+    actors: int | None = typer.Option(
+        None, min=1, help="--engine ray: scorer actors, each with --workers verifier processes."
+    ),
+    shard_rows: int = typer.Option(
+        1_000, min=1, help="--engine ray: JSONL lines one read task reads."
+    ),
 ) -> None:
     """Score a file offline; each output record is its input record plus the result."""
     from .batch import BatchError, score_file
     from .presets import UnknownPreset, check_preset
+    from .ray.cluster import RayMissing, require_ray
     from .records import ColumnMap, RecordsError
 
     try:
         columns = ColumnMap.parse(column_map)
         check_preset(preset)
-        stats = asyncio.run(
-            score_file(
+        settings = _settings(workers=workers)
+        if engine is BatchEngine.ray:
+            require_ray()
+            from .ray.data import score_dataset
+
+            stats = score_dataset(
                 input,
                 output,
-                _settings(workers=workers),
+                settings,
+                address=address,
                 resume=resume,
                 overwrite=overwrite,
                 chunk_size=chunk_size,
                 preset=preset,
                 progress=progress,
                 columns=columns,
+                actors=actors,
+                shard_rows=shard_rows,
             )
-        )
-    except (BatchError, UnknownPreset, RecordsError) as exc:
+        else:
+            stats = asyncio.run(
+                score_file(
+                    input,
+                    output,
+                    settings,
+                    resume=resume,
+                    overwrite=overwrite,
+                    chunk_size=chunk_size,
+                    preset=preset,
+                    progress=progress,
+                    columns=columns,
+                )
+            )
+    except (BatchError, UnknownPreset, RecordsError, RayMissing) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(
@@ -157,6 +200,80 @@ def build_failure(exc: BaseException) -> str:
     if isinstance(exc, FileNotFoundError | PermissionError):
         return f"{first}; or load {BASE_IMAGE} with `docker load` and pass --method dockerfile"
     return f"{type(exc).__name__}: {first}"
+
+
+ray_app = typer.Typer(
+    no_args_is_help=True, help="Run the service on a Ray cluster (the `ray` extra)."
+)
+app.add_typer(ray_app, name="ray")
+
+
+@ray_app.command("serve")
+def ray_serve(
+    address: str | None = typer.Option(
+        None, help="Ray cluster to join (auto, HOST:PORT, ray://HOST:10001); default: a local one."
+    ),
+    replicas: int | None = typer.Option(
+        None, min=1, help="Replicas (REWARD_RAY_REPLICAS, default 1)."
+    ),
+    autoscale: str | None = typer.Option(
+        None, metavar="MIN:MAX", help="Let Serve scale between MIN and MAX replicas."
+    ),
+    host: str | None = typer.Option(None, help="Serve's bind address (REWARD_HOST)."),
+    port: int | None = typer.Option(None, help="Serve's port (REWARD_PORT)."),
+    workers: int | None = typer.Option(
+        None, help="Verifier processes (and CPUs) per replica (REWARD_WORKERS)."
+    ),
+    num_cpus: float | None = typer.Option(
+        None, help="CPUs of a local cluster (default: this machine's cores)."
+    ),
+) -> None:
+    """Deploy the service on Ray Serve, print its URL, and serve until interrupted."""
+    from pydantic import ValidationError
+
+    from .ray.cluster import RayMissing, require_ray
+
+    if replicas is not None and autoscale is not None:
+        typer.echo("error: give --replicas or --autoscale, not both", err=True)
+        raise typer.Exit(2)
+    try:
+        require_ray()
+        options = _serve_options(replicas, autoscale)
+        settings = _settings(host=host, port=port, workers=workers)
+    except (RayMissing, ValueError, ValidationError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    logging.basicConfig(level="INFO", format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from .ray import cluster
+    from .ray.serve import deploy, run_until_interrupted
+
+    started = cluster.connect(
+        address,
+        num_cpus=num_cpus,
+        docker_resource=options.docker_resource,
+        docker_url=settings.sandbox.docker_url,
+    )
+    try:
+        url = deploy(settings, options, host=settings.host, port=settings.port)
+        typer.echo(url)
+        code = run_until_interrupted(
+            options.app_name, on_status=lambda s: typer.echo(f"application {s}", err=True)
+        )
+    finally:
+        cluster.shutdown(started)
+    raise typer.Exit(code)
+
+
+def _serve_options(replicas: int | None, autoscale: str | None) -> Any:
+    from .ray.options import ServeOptions, parse_autoscale
+
+    values: dict[str, Any] = {}
+    if replicas is not None:
+        values["replicas"] = replicas
+    if autoscale is not None:
+        values["min_replicas"], values["max_replicas"] = parse_autoscale(autoscale)
+    return ServeOptions(**values)
 
 
 def main() -> None:

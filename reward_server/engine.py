@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import threading
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from contextlib import AsyncExitStack
 from typing import Any, Self, TypeVar
 
@@ -143,6 +143,11 @@ class Engine:
             raise InvalidItems(str(exc)) from None
         results, _ = self._run(runtime.scorer.score_group(parsed, group_size, preset))
         return results
+
+    def run(self, work: Callable[[Runtime], Coroutine[Any, Any, T]]) -> T:
+        """``work(runtime)`` on the engine's loop, for callers that drive the scorer
+        themselves (a Ray Data actor scores records as the batch engine does)."""
+        return self._run(work(self._started()))
 
     def check(self, component: str, func: Any, *args: Any, **kwargs: Any) -> Outcome:
         """Run one verifier in a worker under the item deadline (a hang is a ``timeout``)."""

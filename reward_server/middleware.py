@@ -169,6 +169,11 @@ class AuthMiddleware:
         )
 
 
+#: ASGI scope key set by a server in front that returns ``X-Request-ID`` itself (Ray Serve's
+#: proxy does): the app then logs that id but adds no second header.
+UPSTREAM_ECHOES_REQUEST_ID = "reward_server.upstream_echoes_request_id"
+
+
 class RequestIdMiddleware:
     """Echo ``X-Request-ID`` (or make one) so client and server logs can be joined."""
 
@@ -182,6 +187,9 @@ class RequestIdMiddleware:
         rid = next((v for k, v in scope.get("headers", ()) if k == b"x-request-id"), None)
         rid = (rid or uuid.uuid4().hex.encode())[:128]
         scope.setdefault("state", {})["request_id"] = rid.decode("latin-1")
+        if scope.get(UPSTREAM_ECHOES_REQUEST_ID):
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
