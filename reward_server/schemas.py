@@ -160,7 +160,9 @@ class InstructionOptions(_Model):
         "strict",
         description="IFEval's strict check, or loose (also with edge lines or `*` removed).",
     )
-    all_or_nothing: bool = Field(False, description="1 only when every constraint is met.")
+    all_or_nothing: bool = Field(
+        False, strict=True, description="1 only when every constraint is met."
+    )
 
 
 class ShapingOptions(_Model):
@@ -168,17 +170,33 @@ class ShapingOptions(_Model):
 
     Lengths are in tokens (``completion_tokens`` when given). Formulas: docs/shaping.md."""
 
-    max_tokens: int | None = Field(None, ge=1, description="DAPO: the maximum length L_max.")
-    overlong_buffer: int | None = Field(None, ge=1, description="DAPO: the soft buffer L_cache.")
-    cosine_max_len: int | None = Field(
-        None, ge=1, description="Cosine reward: length of the full cycle."
+    max_tokens: int | None = Field(
+        None, ge=1, strict=True, description="DAPO: the maximum length L_max."
     )
-    cosine_min_value_wrong: Annotated[float, Field(ge=-1, le=1)] | None = None
-    cosine_max_value_wrong: Annotated[float, Field(ge=-1, le=1)] | None = None
-    cosine_min_value_correct: Annotated[float, Field(ge=-1, le=1)] | None = None
-    cosine_max_value_correct: Annotated[float, Field(ge=-1, le=1)] | None = None
-    repetition_ngram: int | None = Field(None, ge=1, le=64, description="n of the n-grams.")
-    repetition_max_penalty: Annotated[float, Field(ge=-1, le=0)] | None = None
+    overlong_buffer: int | None = Field(
+        None, ge=1, strict=True, description="DAPO: the soft buffer L_cache."
+    )
+    cosine_max_len: int | None = Field(
+        None, ge=1, strict=True, description="Cosine reward: length of the full cycle."
+    )
+    cosine_min_value_wrong: (
+        Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False, strict=True)] | None
+    ) = None
+    cosine_max_value_wrong: (
+        Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False, strict=True)] | None
+    ) = None
+    cosine_min_value_correct: (
+        Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False, strict=True)] | None
+    ) = None
+    cosine_max_value_correct: (
+        Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False, strict=True)] | None
+    ) = None
+    repetition_ngram: int | None = Field(
+        None, ge=1, le=64, strict=True, description="n of the n-grams."
+    )
+    repetition_max_penalty: (
+        Annotated[float, Field(ge=-1, le=0, allow_inf_nan=False, strict=True)] | None
+    ) = None
     repetition_scope: Literal["completion", "answer"] | None = None
 
 
@@ -210,7 +228,10 @@ class ScoreItem(_Model):
     )
     instructions: InstructionOptions = Field(default_factory=InstructionOptions)
     completion_tokens: int | None = Field(
-        None, ge=0, description="The completion's length in tokens, for the length shaping terms."
+        None,
+        ge=0,
+        strict=True,
+        description="The completion's length in tokens, for the length shaping terms.",
     )
     shaping: ShapingOptions = Field(default_factory=ShapingOptions)
 
