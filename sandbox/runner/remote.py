@@ -6,10 +6,10 @@ proxies.  A call on a proxy sends its arguments as plain values (``values``) thr
 pipe; the answer comes back the same way, or as a reference to an object that stays in
 the candidate's process.  What a reference can do in the judge is limited to what cannot
 decide a check by itself: it is equal only to itself or, through the candidate, to
-another reference (never to a plain value such as the expected ``4``), it hashes by
-identity, and its other operations (calling it, its attributes, ``len``, iteration,
-``bool``, ``str``, arithmetic) are the candidate's answers, as a function's return value
-would be.  Exceptions travel by class name and message and are raised again in the
+another reference (never to a plain value such as the expected ``4``), and its other
+operations (calling it, its attributes, ``len``, iteration, ``bool``, ``str``, ``hash``,
+arithmetic, ``isinstance(x, ProgramClass)``) are the candidate's answers, as a function's
+return value would be.  Exceptions travel by class name and message and are raised again in the
 judge as the built-in class or as a local class of that name derived from the nearest
 built-in base (so ``pytest.raises(ValueError)`` works).
 
@@ -81,6 +81,9 @@ FORWARDED = (
     "__xor__",
     "__enter__",
     "__exit__",
+    "__hash__",
+    "__instancecheck__",
+    "__subclasscheck__",
 )
 #: Comparisons: forwarded only between two references of the candidate's.
 COMPARED = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
@@ -94,6 +97,9 @@ RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "__index__": (int,),
     "__float__": (float, int),
     "__contains__": (bool,),
+    "__hash__": (int,),
+    "__instancecheck__": (bool,),
+    "__subclasscheck__": (bool,),
 }
 
 
@@ -192,7 +198,8 @@ class Peer:
             return self.objects[body]
         proxy = self.proxies.get(body)
         if proxy is None:
-            proxy = self.proxies[body] = Proxy(self, body, base in PLAIN_BASES)
+            plain = base if base in PLAIN_BASES else None
+            proxy = self.proxies[body] = Proxy(self, body, plain)
         return proxy
 
     def encode(self, value: Any) -> Any:
@@ -361,6 +368,9 @@ class Peer:
             "__str__": str,
             "__repr__": repr,
             "__abs__": abs,
+            "__hash__": hash,
+            "__instancecheck__": lambda cls, x: isinstance(x, cls),
+            "__subclasscheck__": lambda cls, x: issubclass(x, cls),
         }.get(name)
         if builtin is not None:
             return builtin(obj, *args)
@@ -451,10 +461,19 @@ class Proxy:
 
     __slots__ = ("_peer", "_id", "_plain", "__weakref__")
 
-    def __init__(self, peer: Peer, oid: int, plain: bool = False) -> None:
+    def __init__(self, peer: Peer, oid: int, plain: str | None = None) -> None:
         object.__setattr__(self, "_peer", peer)
         object.__setattr__(self, "_id", oid)
-        object.__setattr__(self, "_plain", plain)  # the program's subclass of a plain type
+        object.__setattr__(self, "_plain", plain)  # the plain base of the program's subclass
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """What ``isinstance`` reads after the proxy's own type: the plain base type of
+        the program's subclass (``isinstance(stack, list)``), else ``Proxy``."""
+        import builtins
+
+        plain = object.__getattribute__(self, "_plain")
+        return getattr(builtins, plain) if plain else Proxy
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         peer = self._peer
@@ -473,9 +492,6 @@ class Proxy:
 
     def __setattr__(self, name: str, value: Any) -> None:
         self._peer.request("set", ref=self._id, name=name, value=self._peer.encode(value))
-
-    def __hash__(self) -> int:
-        return hash((id(self._peer), self._id))
 
     def _compare(self, name: str, other: Any) -> Any:
         if not isinstance(other, Proxy) or other._peer is not self._peer:

@@ -209,6 +209,8 @@ def test_the_programs_subclasses_of_plain_types_keep_their_methods(tmp_path):
         "assert s.pop() == 1 and s != [1, 2]\n"
         "p = origin()\nassert p == (0, 0) and p.x == 0 and p._replace(x=3) == (3, 0)\n"
         "assert lie() != 'yes' and not (lie() == 'yes') and lie() == 'no'\n"
+        "assert isinstance(s, list) and isinstance(s, Stack) and not isinstance(p, Stack)\n"
+        "assert hash(p) == hash((0, 0)) and {p: 1}[p] == 1 and issubclass(Stack, Stack)\n"
     )
     report = examine(tmp_path, program, {"test_code": test_code})
     assert report["tests"][0][1] is True, report
