@@ -75,6 +75,12 @@ class SandboxSettings(PoolConfig):
     )
     max_tests: int = Field(256, ge=1, description="Tests per item.")
     max_source_bytes: int = Field(256 * 1024, ge=1, description="Program size for /v1/run.")
+    fetch_max_files: int = Field(
+        16, ge=0, description="Files one /run_code may ask back (SandboxFusion's fetch_files)."
+    )
+    fetch_max_bytes: int = Field(
+        8 * 2**20, ge=0, description="Bytes of the files one /run_code returns, together."
+    )
 
 
 class Settings(BaseSettings):

@@ -118,9 +118,11 @@ async def run_code(request: Request) -> sf.RunCodeResponse:
 
     runtime = _runtime(request)
     body = _parse(sf.RunCodeRequest, await _read(request))
+    cfg = runtime.settings.sandbox
     try:
         language = sf.our_language(body.language)
         files = sf.decode_files(body.files)
+        fetch = sf.fetch_paths(body.fetch_files, cfg.fetch_max_files)
     except sf.Unsupported as exc:
         return sf.error_response(str(exc))
     if len(body.code.encode("utf-8", "surrogatepass")) > runtime.settings.sandbox.max_source_bytes:
@@ -131,6 +133,8 @@ async def run_code(request: Request) -> sf.RunCodeResponse:
         tests=[TestCase(body.stdin or "", tuple(body.args))],
         limits=_limits(runtime, body.run_timeout, body.compile_timeout, body.memory_limit_MB),
         files=files or None,
+        fetch_files=fetch,
+        fetch_max_bytes=cfg.fetch_max_bytes,
     )
     try:
         job.validate()
@@ -139,8 +143,13 @@ async def run_code(request: Request) -> sf.RunCodeResponse:
     with runtime.admission.admit(1):
         result = await _run_job(runtime, job)
     response = _response(result)
-    if body.fetch_files and response.status != "SandboxError":
-        response.message = "fetch_files is not supported: no files are returned"
+    if fetch and not isinstance(result, str):
+        response.files = {sf.asked_name(body.fetch_files, p): d for p, d in result.files.items()}
+        if result.files_missing:
+            response.message = "not fetched: " + "; ".join(
+                f"{sf.asked_name(body.fetch_files, p)}: {why}"
+                for p, why in result.files_missing.items()
+            )
     return response
 
 

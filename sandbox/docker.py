@@ -4,7 +4,8 @@ Why a pool: ``docker run`` per execution costs about 0.4 s; a runner that lives 
 container and forks a fresh process per test costs a few milliseconds.  Each container is
 started with no network, a read-only root, a non-root uid of its own (so one container's
 fork bomb cannot exhaust another's ``RLIMIT_NPROC``), no capabilities, no-new-privileges,
-pid/memory(=swap)/CPU limits, a sized tmpfs at ``/tmp``, logging off and a clean
+pid/memory(=swap)/CPU limits, a seccomp profile that allows only ``AF_UNIX`` sockets
+(``sandbox.seccomp``), a sized tmpfs at ``/tmp``, logging off and a clean
 environment.  Its stdin is attached with ``StdinOnce``: when the server goes away, even by
 SIGKILL, the runner reads EOF, exits, and Docker removes the container (``AutoRemove``).
 
@@ -48,6 +49,7 @@ from sandbox.protocol import (
     result_from_reply,
 )
 from sandbox.runner.bundle import bundle
+from sandbox.seccomp import security_opt
 from sandbox.types import Job, Result
 
 log = logging.getLogger(__name__)
@@ -280,7 +282,7 @@ class DockerSandbox(SandboxBackend):
             network_mode="none",
             read_only=True,
             cap_drop=["ALL"],
-            security_opt=["no-new-privileges"],
+            security_opt=["no-new-privileges", security_opt()],
             pids_limit=cfg.pids_limit,
             mem_limit=f"{cfg.container_memory_mb}m",
             memswap_limit=f"{cfg.container_memory_mb}m",

@@ -139,6 +139,8 @@ def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
         "marker": job.marker,
         "files": files,
         "prelude": job.prelude,
+        "fetch_files": list(job.fetch_files),
+        "fetch_max_bytes": job.fetch_max_bytes,
         "limits": limits.to_wire(),
         "stop_on_failure": job.stop_on_failure,
         "python_mode": job.python_mode or python_mode,
@@ -162,4 +164,12 @@ def result_from_reply(reply: dict[str, Any], duration_s: float) -> Result:
             runs.append(TestRun(Verdict.SKIPPED))
         else:
             runs.append(run_from_wire(run))
-    return Result(compile=compile_from_wire(reply.get("compile")), runs=runs, duration_s=duration_s)
+    fetched = reply.get("files")
+    missing = reply.get("files_missing")
+    return Result(
+        compile=compile_from_wire(reply.get("compile")),
+        runs=runs,
+        duration_s=duration_s,
+        files=dict(fetched) if isinstance(fetched, dict) else {},
+        files_missing=dict(missing) if isinstance(missing, dict) else {},
+    )

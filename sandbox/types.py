@@ -100,7 +100,9 @@ class Job:
       as ``solution``; each test in it is one result in the report.
 
     ``marker`` is the job's secret: the judge's report carries it.  ``files`` are put
-    beside the program, read-only, and restored before each test.
+    beside the program, read-only, and restored before each test.  ``fetch_files`` are
+    read back after the last run (paths in the work directory, at most
+    ``fetch_max_bytes`` together) into :attr:`Result.files`.
     """
 
     language: str
@@ -117,6 +119,8 @@ class Job:
     framework: Literal["pytest", "unittest"] = "pytest"
     files: dict[str, str] | None = None
     prelude: bool = False
+    fetch_files: tuple[str, ...] = ()
+    fetch_max_bytes: int = 0
 
     @property
     def mode(self) -> Mode:
@@ -150,6 +154,8 @@ class Job:
         elif not self.tests:
             raise ValueError("a stdio job needs at least one test")
         for path in self.files or {}:
+            check_relative_path(path)
+        for path in self.fetch_files:
             check_relative_path(path)
 
 
@@ -202,6 +208,10 @@ class Result:
     runs: list[TestRun] = field(default_factory=list)
     error: str | None = None
     duration_s: float = 0.0
+    #: ``Job.fetch_files`` found after the last run: path -> base64 of the bytes.
+    files: dict[str, str] = field(default_factory=dict)
+    #: Why an asked-for file is not in ``files`` (missing, not a regular file, too big).
+    files_missing: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def failure(cls, message: str, duration_s: float = 0.0) -> Result:

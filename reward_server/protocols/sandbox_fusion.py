@@ -131,6 +131,27 @@ def decode_files(files: dict[str, str | None]) -> dict[str, str]:
     return out
 
 
+def fetch_paths(paths: list[str], max_files: int) -> tuple[str, ...]:
+    """``fetch_files`` as paths in the work directory (``./a`` is ``a``); a path that is
+    absolute or climbs out (``..``), or more than ``max_files`` of them, is refused."""
+    if len(paths) > max_files:
+        raise Unsupported(f"fetch_files names {len(paths)} files; at most {max_files}")
+    out: list[str] = []
+    for path in paths:
+        rel = path.removeprefix("./")
+        parts = rel.replace("\\", "/").split("/")
+        if not rel or rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise Unsupported(f"fetch_files path {path!r} is not inside the work directory")
+        if rel not in out:
+            out.append(rel)
+    return tuple(out)
+
+
+def asked_name(asked: list[str], path: str) -> str:
+    """The name the caller used for ``path`` (``./out.txt`` comes back under that key)."""
+    return next((a for a in asked if a.removeprefix("./") == path), path)
+
+
 def error_response(message: str) -> RunCodeResponse:
     return RunCodeResponse(status="SandboxError", message=message)
 

@@ -137,7 +137,12 @@ def run_unittest(code: Any, filename: str) -> list[list[Any]]:
     module = type(sys)("test_solution")
     module.__file__ = filename
     sys.modules["test_solution"] = module
-    exec(code, module.__dict__)
+    try:
+        exec(code, module.__dict__)
+    except remote.ChannelClosed:
+        raise
+    except Exception as exc:  # noqa: BLE001 - as unittest reports a module that fails to load
+        return [["<module>", False, _failure(exc)]]
     suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     results: list[list[Any]] = []
     for case in _flatten(suite):
@@ -204,6 +209,11 @@ def run_pytest(code: Any, source: str, filename: str) -> list[list[Any]]:
             session.items = list(session.genitems(node))
             session.testscollected = len(session.items)
             return True
+
+        def pytest_collectreport(self, report: Any) -> None:
+            if report.failed:  # e.g. `from solution import name` the program lacks
+                lines = str(report.longrepr).strip().splitlines()[-1:] or [""]
+                results.append(["<collection>", False, lines[0][:ERROR_TEXT]])
 
         def pytest_runtest_logreport(self, report: Any) -> None:
             if report.when == "call" or report.outcome != "passed":

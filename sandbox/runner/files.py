@@ -85,3 +85,53 @@ def memfd_with(data: bytes, name: str = "request") -> int:
         view = view[os.write(fd, view) :]
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
+
+
+def fetch_files(
+    workdir: str, paths: list[str], max_bytes: int
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The files ``paths`` (relative to ``workdir``) as base64, after the last run (every
+    process of the job is dead by then, so nothing changes under the read).  A path must
+    stay in ``workdir`` once its links are resolved and name a regular file; the files
+    together hold at most ``max_bytes``.  The second dictionary says why a path is
+    missing from the first."""
+    import base64
+    import stat
+
+    found: dict[str, str] = {}
+    missing: dict[str, str] = {}
+    budget = max_bytes
+    root = os.path.realpath(workdir)
+    for rel in paths:
+        parts = rel.replace("\\", "/").split("/")
+        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            missing[rel] = "not a plain relative path"
+            continue
+        real = os.path.realpath(os.path.join(root, *parts))
+        if os.path.commonpath([root, real]) != root:
+            missing[rel] = "leaves the work directory"
+            continue
+        try:
+            fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            missing[rel] = os.strerror(exc.errno or 0) if exc.errno else str(exc)
+            continue
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                missing[rel] = "not a regular file"
+                continue
+            if info.st_size > budget:
+                missing[rel] = f"over the {max_bytes} bytes fetched files may hold"
+                continue
+            data = bytearray()
+            while len(data) < info.st_size:
+                chunk = os.read(fd, min(1 << 20, info.st_size - len(data)))
+                if not chunk:
+                    break
+                data += chunk
+            budget -= len(data)
+            found[rel] = base64.b64encode(bytes(data)).decode("ascii")
+        finally:
+            os.close(fd)
+    return found, missing

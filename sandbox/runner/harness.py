@@ -272,7 +272,7 @@ def _serve(module: object) -> None:
 
     peer = remote.Peer(
         remote.Channel(CALL_FD, RESULT_FD),
-        frozenset(("names", "call", "get", "set", "op")),
+        frozenset(("names", "call", "get", "set", "op", "base")),
         share=True,
     )
     peer.module = module

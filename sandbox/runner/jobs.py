@@ -16,7 +16,7 @@ import time
 
 from . import examiner, harness
 from .cgroup import Cgroup
-from .files import marker_pipe, memfd_with, place_files, stdin_file, write_file
+from .files import fetch_files, marker_pipe, memfd_with, place_files, stdin_file, write_file
 from .limits import apply_limits, environment, make_oom_target
 from .processes import Processes, Supervised
 from .verdicts import compile_verdict, cpu_of, decode_status, verdict
@@ -99,6 +99,9 @@ class Runner:
                     runs = []
                     break
                 runs.append(run)
+        fetched, missing = fetch_files(
+            workdir, job.get("fetch_files") or [], int(job.get("fetch_max_bytes") or 0)
+        )
         clean, problem = self.cleanup()
         return {
             "op": "result",
@@ -106,6 +109,8 @@ class Runner:
             "runs": runs,
             "clean": clean,
             "problem": problem,
+            "files": fetched,
+            "files_missing": missing,
         }
 
     # ---- compiling -------------------------------------------------------------------------

@@ -6,15 +6,24 @@ proxies.  A call on a proxy sends its arguments as plain values (``values``) thr
 pipe; the answer comes back the same way, or as a reference to an object that stays in
 the candidate's process.  What a reference can do in the judge is limited to what cannot
 decide a check by itself: it is equal only to itself or, through the candidate, to
-another reference (never to a plain value such as the expected ``4``), it hashes by
-identity, and its other operations (calling it, its attributes, ``len``, iteration,
-``bool``, ``str``, arithmetic) are the candidate's answers, as a function's return value
-would be.  Exceptions travel by class name and message and are raised again in the
+another reference (never to a plain value such as the expected ``4``), and its other
+operations (calling it, its attributes, ``len``, iteration, ``bool``, ``str``, ``hash``,
+arithmetic, ``isinstance(x, ProgramClass)``) are the candidate's answers, as a function's
+return value would be.  Exceptions travel by class name and message and are raised again in the
 judge as the built-in class or as a local class of that name derived from the nearest
 built-in base (so ``pytest.raises(ValueError)`` works).
 
+An instance of the program's own subclass of a plain type (``class Stack(list)`` with a
+``push`` method, a namedtuple) is a reference too, so its methods and attributes work;
+compared with a plain value it is compared by its base type's data (read in the
+candidate with the base type's own methods, rebuilt here), never by its ``__eq__``.
+
 The judge serves only calls of its own callables passed as arguments (a ``key=len``, a
 lambda); nothing else of its process is reachable from the candidate's.
+
+A call's list, dict, set or bytearray arguments that the callee changed in place come
+back with the answer and are changed the same way in the caller's objects (``assign``),
+so ``f(xs)`` sorting ``xs`` is seen by the test code, as it would be in one process.
 
 Frames: 4-byte big-endian length and a JSON body, in each direction on its own pipe.
 """
@@ -72,6 +81,9 @@ FORWARDED = (
     "__xor__",
     "__enter__",
     "__exit__",
+    "__hash__",
+    "__instancecheck__",
+    "__subclasscheck__",
 )
 #: Comparisons: forwarded only between two references of the candidate's.
 COMPARED = ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__")
@@ -85,6 +97,9 @@ RESULT_TYPES: dict[str, tuple[type, ...]] = {
     "__index__": (int,),
     "__float__": (float, int),
     "__contains__": (bool,),
+    "__hash__": (int,),
+    "__instancecheck__": (bool,),
+    "__subclasscheck__": (bool,),
 }
 
 
@@ -174,7 +189,7 @@ class Peer:
             self.ids[key] = oid
         return {"$": "ref", "v": oid}
 
-    def _ref(self, tag: str, body: Any) -> Any:
+    def _ref(self, tag: str, body: Any, base: str | None = None) -> Any:
         if type(body) is not int:
             raise ValueError("malformed reference")
         if tag == "own":  # one of ours, sent back
@@ -183,7 +198,8 @@ class Peer:
             return self.objects[body]
         proxy = self.proxies.get(body)
         if proxy is None:
-            proxy = self.proxies[body] = Proxy(self, body)
+            plain = base if base in PLAIN_BASES else None
+            proxy = self.proxies[body] = Proxy(self, body, plain)
         return proxy
 
     def encode(self, value: Any) -> Any:
@@ -193,8 +209,10 @@ class Peer:
         return values.decode(data, self._ref)
 
     # ---- asking --------------------------------------------------------------------
-    def request(self, op: str, **fields: Any) -> Any:
-        """Ask the other side; serve its requests while waiting for the answer."""
+    def request(self, op: str, written: list[Any] | None = None, **fields: Any) -> Any:
+        """Ask the other side; serve its requests while waiting for the answer.  For a
+        call, ``written`` holds its arguments: those the other side changed in place
+        (a list, dict, set or bytearray) are changed here the same way."""
         if self.closed is not None:
             raise ChannelClosed(self.closed)
         rid = self.next_request
@@ -208,12 +226,17 @@ class Peer:
                     continue
                 if message.get("id") != rid:
                     raise ChannelClosed("an answer to a question not asked")
-                if "raise" in message:
-                    raise self.rebuild_error(message["raise"])
                 try:
-                    return self.decode(message.get("ok"))
+                    if written is not None:
+                        for index, data in _list(message.get("changed")):
+                            if type(index) is int and 0 <= index < len(written):
+                                assign(written[index], self.decode(data))
+                    answer = None if "raise" in message else self.decode(message.get("ok"))
                 except (ValueError, TypeError, RecursionError) as exc:
                     raise ChannelClosed(f"an answer that is not a value: {exc}") from None
+                if "raise" in message:
+                    raise self.rebuild_error(message["raise"])
+                return answer
         except ChannelClosed as exc:
             self.closed = str(exc)
             raise
@@ -258,16 +281,40 @@ class Peer:
 
     def serve_one(self, message: dict[str, Any]) -> None:
         rid, op = message.get("id"), message.get("op")
+        arguments: list[Any] = []
         try:
             if op not in self.serves:
                 raise PermissionError(f"operation {op!r} is not served here")
-            result = self.perform(str(op), message)
-            reply: dict[str, Any] = {"id": rid, "ok": self.encode(result)}
+            if op == "base":  # the plain data a reference is compared by
+                form = values.base_form(self.target(message), self._keep)
+                reply: dict[str, Any] = {"id": rid, "ok": form}
+            else:
+                result = self.perform(str(op), message, arguments)
+                reply = {"id": rid, "ok": self.encode(result)}
         except ChannelClosed:
             raise
         except BaseException as exc:  # noqa: BLE001 - every failure goes back as an answer
             reply = {"id": rid, "raise": describe_error(exc)}
+        changed = self.changed(message, arguments)
+        if changed:
+            reply["changed"] = changed
         self.channel.send(reply)
+
+    def changed(self, message: dict[str, Any], arguments: list[Any]) -> list[Any]:
+        """The call's arguments that it changed in place (as Python's own call would
+        leave them changed for the caller), by position in ``args`` then ``kwargs``."""
+        sent = list(_list(message.get("args"))) + [kv[1] for kv in _list(message.get("kwargs"))]
+        out: list[Any] = []
+        for index, (before, value) in enumerate(zip(sent, arguments)):
+            if type(value) not in MUTABLE:
+                continue
+            try:
+                after = self.encode(value)
+            except (values.NotPlain, RecursionError):
+                continue
+            if after != before:
+                out.append([index, after])
+        return out
 
     def target(self, message: dict[str, Any]) -> Any:
         oid = message.get("ref")
@@ -275,12 +322,13 @@ class Peer:
             raise LookupError("unknown reference")
         return self.objects[oid]
 
-    def perform(self, op: str, message: dict[str, Any]) -> Any:
+    def perform(self, op: str, message: dict[str, Any], arguments: list[Any]) -> Any:
         if op == "names":
             return self.describe()
         if op == "call":
             args = [self.decode(a) for a in _list(message.get("args"))]
             kwargs = {str(k): self.decode(v) for k, v in _list(message.get("kwargs"))}
+            arguments += args + list(kwargs.values())
             return self.target(message)(*args, **kwargs)
         if op == "get":
             return getattr(self.target(message), str(message.get("name")))
@@ -320,10 +368,50 @@ class Peer:
             "__str__": str,
             "__repr__": repr,
             "__abs__": abs,
+            "__hash__": hash,
+            "__instancecheck__": lambda cls, x: isinstance(x, cls),
+            "__subclasscheck__": lambda cls, x: issubclass(x, cls),
         }.get(name)
         if builtin is not None:
             return builtin(obj, *args)
         return getattr(obj, name)(*args)
+
+
+#: Plain base types a reference may be compared by (see ``Proxy._compare``).
+PLAIN_BASES = frozenset(("int", "bool", "float", "str", "bytes", "bytearray", "list", "tuple",
+                         "dict", "set", "frozenset", "complex"))  # fmt: skip
+#: Argument types whose in-place changes travel back to the caller.
+MUTABLE = (list, dict, set, bytearray)
+
+
+def assign(target: Any, new: Any) -> None:
+    """Make ``target`` (a caller's argument) equal to ``new`` in place, keeping the
+    caller's inner containers where both sides have one of the same type there."""
+    kind: Any = type(target)
+    if kind not in MUTABLE or type(new) is not kind:
+        return
+    if kind is list:
+        for i in range(min(len(target), len(new))):
+            if type(target[i]) in MUTABLE and type(target[i]) is type(new[i]):
+                assign(target[i], new[i])
+            else:
+                target[i] = new[i]
+        del target[len(new) :]
+        target.extend(new[len(target) :])
+    elif kind is dict:
+        for key in [k for k in target if k not in new]:
+            del target[key]
+        for key, value in new.items():
+            old = target.get(key)
+            if key in target and type(old) in MUTABLE and type(old) is type(value):
+                assign(old, value)
+            else:
+                target[key] = value
+    elif kind is set:
+        target.intersection_update(new)
+        target.update(new)
+    else:
+        target[:] = new
 
 
 def describe_error(exc: BaseException) -> dict[str, Any]:
@@ -371,16 +459,27 @@ def _list(data: Any) -> list[Any]:
 class Proxy:
     """An object of the other process.  See the module docstring for what it can do."""
 
-    __slots__ = ("_peer", "_id", "__weakref__")
+    __slots__ = ("_peer", "_id", "_plain", "__weakref__")
 
-    def __init__(self, peer: Peer, oid: int) -> None:
+    def __init__(self, peer: Peer, oid: int, plain: str | None = None) -> None:
         object.__setattr__(self, "_peer", peer)
         object.__setattr__(self, "_id", oid)
+        object.__setattr__(self, "_plain", plain)  # the plain base of the program's subclass
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        """What ``isinstance`` reads after the proxy's own type: the plain base type of
+        the program's subclass (``isinstance(stack, list)``), else ``Proxy``."""
+        import builtins
+
+        plain = object.__getattribute__(self, "_plain")
+        return getattr(builtins, plain) if plain else Proxy
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         peer = self._peer
         return peer.request(
             "call",
+            written=[*args, *kwargs.values()],
             ref=self._id,
             args=[peer.encode(a) for a in args],
             kwargs=[[k, peer.encode(v)] for k, v in kwargs.items()],
@@ -394,11 +493,11 @@ class Proxy:
     def __setattr__(self, name: str, value: Any) -> None:
         self._peer.request("set", ref=self._id, name=name, value=self._peer.encode(value))
 
-    def __hash__(self) -> int:
-        return hash((id(self._peer), self._id))
-
     def _compare(self, name: str, other: Any) -> Any:
         if not isinstance(other, Proxy) or other._peer is not self._peer:
+            if self._plain:  # its base type's data, rebuilt here, decides
+                mine = self._peer.request("base", ref=self._id)
+                return getattr(mine, name)(other)
             if name == "__eq__":
                 return self is other
             if name == "__ne__":

@@ -31,6 +31,11 @@ if TYPE_CHECKING:
 MAX_DEPTH = 200
 
 
+#: The module name the program runs as: instances of its subclasses of plain types
+#: (``class Stack(list)``, a namedtuple) travel as references when references may travel.
+PROGRAM = "solution"
+
+
 class NotPlain(TypeError):
     """A value that cannot be rebuilt from plain data."""
 
@@ -65,6 +70,10 @@ def encode(value: Any, keep: Callable[[Any], Any] | None = None, depth: int = 0)
     if special is not None:
         return special(value, keep, depth)
     base = _plain_base(kind)
+    if base is not None and keep is not None and getattr(kind, "__module__", "") == PROGRAM:
+        kept = keep(value)  # the program's own list/str/tuple... subclass: its methods count
+        if kept is not None:
+            return dict(kept, b=base.__name__)
     if base is not None:
         return _encode_as_base(value, base, keep, depth)
     if keep is not None:
@@ -74,7 +83,7 @@ def encode(value: Any, keep: Callable[[Any], Any] | None = None, depth: int = 0)
     raise NotPlain(f"a {_type_name(kind)} is not plain data")
 
 
-def decode(data: Any, ref: Callable[[str, Any], Any] | None = None, depth: int = 0) -> Any:
+def decode(data: Any, ref: Callable[..., Any] | None = None, depth: int = 0) -> Any:
     """The value of a JSON form; ``ref(tag, data)`` rebuilds references (None: refused)."""
     if depth > MAX_DEPTH:
         raise ValueError(f"nested deeper than {MAX_DEPTH}")
@@ -89,7 +98,8 @@ def decode(data: Any, ref: Callable[[str, Any], Any] | None = None, depth: int =
     if tag in ("ref", "own"):
         if ref is None:
             raise ValueError("a reference where only plain data is accepted")
-        return ref(tag, body)
+        base = data.get("b")
+        return ref(tag, body, base) if type(base) is str else ref(tag, body)
     builder = _DECODERS.get(tag)
     if builder is None:
         raise ValueError(f"unknown value tag {tag!r}")
@@ -97,6 +107,15 @@ def decode(data: Any, ref: Callable[[str, Any], Any] | None = None, depth: int =
 
 
 # ---- encoding helpers ------------------------------------------------------------------
+def base_form(value: Any, keep: Callable[[Any], Any] | None) -> Any:
+    """The JSON form of ``value``'s plain base type's data (a ``Stack(list)`` as its list,
+    read with the base type's methods): what a reference to it is compared by."""
+    base = _plain_base(type(value))
+    if base is None:
+        raise NotPlain(f"a {_type_name(type(value))} has no plain base type")
+    return _encode_as_base(value, base, keep, 0)
+
+
 def _float(x: float) -> Any:
     return x if math.isfinite(x) else {"$": "float", "v": repr(x)}
 

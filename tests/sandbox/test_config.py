@@ -20,7 +20,10 @@ def test_the_server_settings_are_a_pool_config():
     assert pool_config(settings) is settings  # nothing copied
     assert set(PoolConfig.model_fields) < set(SandboxSettings.model_fields)
     server_only = set(SandboxSettings.model_fields) - set(PoolConfig.model_fields)
-    assert server_only == {"enabled", "pool_start_timeout_s", "max_tests", "max_source_bytes"}
+    assert server_only == {
+        "enabled", "pool_start_timeout_s", "max_tests", "max_source_bytes",
+        "fetch_max_files", "fetch_max_bytes",
+    }  # fmt: skip
 
 
 def test_per_test_defaults_come_from_limits():

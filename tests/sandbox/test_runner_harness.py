@@ -167,3 +167,50 @@ def test_mbpp_names_win_and_exceptions_travel(tmp_path):
 def test_test_code_that_does_not_compile_is_the_references_fault(tmp_path):
     report = examine(tmp_path, "def f():\n    pass", {"test_code": "assert (", "entry_point": None})
     assert "test_error" in report
+
+
+def test_changes_to_arguments_reach_the_test_code(tmp_path):
+    program = (
+        "def fill(xs, d, s, b):\n    xs[1].append(9)\n    xs.append(0)\n    d['k'] = [1]\n"
+        "    s.discard(1)\n    b[0] = 65\n    return None\n"
+        "def rebind(xs):\n    xs = [0]\n    return xs"
+    )
+    test_code = (
+        "inner = [3]\nxs = [[5], inner]\nd = {'old': 1}\ns = {1, 2}\nb = bytearray(b'z')\n"
+        "assert fill(xs, d, s, b) is None\n"
+        "assert xs == [[5], [3, 9], 0] and xs[1] is inner and inner == [3, 9], xs\n"
+        "assert d == {'old': 1, 'k': [1]} and s == {2} and b == bytearray(b'A'), (d, s, b)\n"
+        "ys = [7]\nassert rebind(ys) == [0] and ys == [7]\n"
+    )
+    report = examine(tmp_path, program, {"test_code": test_code})
+    assert report["tests"][0][1] is True, report
+
+
+def test_a_name_the_program_lacks_fails_the_file_not_the_judge(tmp_path):
+    unit = "import unittest\nfrom solution import Missing\nclass T(unittest.TestCase):\n    def test_a(self):\n        pass\n"
+    report = examine(tmp_path, "x = 1", {"test_file": unit, "framework": "unittest"})
+    assert report["tests"] == [["<module>", False, report["tests"][0][2]]], report
+    assert "Missing" in report["tests"][0][2]
+    pytest_file = "from solution import Missing\ndef test_a():\n    assert Missing\n"
+    report = examine(tmp_path, "x = 1", {"test_file": pytest_file, "framework": "pytest"})
+    assert [t[:2] for t in report["tests"]] == [["<collection>", False]], report
+
+
+def test_the_programs_subclasses_of_plain_types_keep_their_methods(tmp_path):
+    program = (
+        "from collections import namedtuple\nPoint = namedtuple('Point', 'x y')\n"
+        "class Stack(list):\n    def push(self, v):\n        self.append(v)\n"
+        "    def pop(self):\n        return list.pop(self, 0)\n"
+        "class Liar(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\n"
+        "def origin():\n    return Point(0, 0)\ndef lie():\n    return Liar('no')"
+    )
+    test_code = (
+        "s = Stack()\ns.push(1)\ns.push(2)\nassert len(s) == 2 and s == [1, 2] and [1, 2] == s\n"
+        "assert s.pop() == 1 and s != [1, 2]\n"
+        "p = origin()\nassert p == (0, 0) and p.x == 0 and p._replace(x=3) == (3, 0)\n"
+        "assert lie() != 'yes' and not (lie() == 'yes') and lie() == 'no'\n"
+        "assert isinstance(s, list) and isinstance(s, Stack) and not isinstance(p, Stack)\n"
+        "assert hash(p) == hash((0, 0)) and {p: 1}[p] == 1 and issubclass(Stack, Stack)\n"
+    )
+    report = examine(tmp_path, program, {"test_code": test_code})
+    assert report["tests"][0][1] is True, report

@@ -95,6 +95,28 @@ def test_the_marker_waits_in_a_pipe():
         files.marker_pipe(None)
 
 
+def test_fetched_files_stay_in_the_work_directory_and_the_budget(tmp_path):
+    import base64
+
+    work = tmp_path / "job"
+    (work / "sub").mkdir(parents=True)
+    (work / "out.txt").write_bytes(b"result\xff")
+    (work / "sub" / "deep.txt").write_text("deep")
+    (work / "big.bin").write_bytes(b"x" * 100)
+    (tmp_path / "secret").write_text("outside")
+    (work / "link").symlink_to(tmp_path / "secret")
+    (work / "inner").symlink_to(work / "out.txt")
+    os.mkfifo(work / "fifo")
+    asked = ["out.txt", "sub/deep.txt", "big.bin", "link", "inner", "fifo", "sub", "none",
+             "../secret", "/etc/passwd"]  # fmt: skip
+    found, missing = files.fetch_files(str(work), asked, 50)
+    decoded = {k: base64.b64decode(v) for k, v in found.items()}
+    assert decoded == {"out.txt": b"result\xff", "sub/deep.txt": b"deep", "inner": b"result\xff"}
+    assert set(missing) == {"big.bin", "link", "fifo", "sub", "none", "../secret", "/etc/passwd"}
+    assert "leaves" in missing["link"] and "over" in missing["big.bin"]
+    assert files.fetch_files(str(work), ["big.bin"], 100)[0]  # within its own budget
+
+
 def test_the_environment_is_ours_alone(monkeypatch):
     monkeypatch.setenv("SECRET", "x")
     env = limits.environment("/tmp/job", {"GOCACHE": "/tmp/.gocache"})

@@ -131,6 +131,32 @@ def test_files_in_base64(url):
     assert body["run_result"]["stdout"] == "hello\n"
 
 
+def test_fetch_files_returns_what_the_program_wrote(url):
+    program = (
+        "import os\nopen('out.txt', 'w').write('written')\nos.makedirs('d', exist_ok=True)\n"
+        "open('d/b.bin', 'wb').write(bytes(range(256)))\n"
+        "os.symlink('/etc/passwd', 'pw')\nprint('done')"
+    )
+    response = sandbox_fusion.run_code(
+        RunCodeRequest(
+            code=program,
+            language="python",
+            fetch_files=["./out.txt", "d/b.bin", "pw", "missing.txt"],
+        ),
+        endpoint=url,
+        max_attempts=1,
+    )
+    assert response.status.value == "Success", response
+    assert base64.b64decode(response.files["./out.txt"]) == b"written"
+    assert base64.b64decode(response.files["d/b.bin"]) == bytes(range(256))
+    assert set(response.files) == {"./out.txt", "d/b.bin"}  # the link leaves the work directory
+    assert "pw" in response.message and "missing.txt" in response.message
+    for escaping in (["../etc/passwd"], ["/etc/passwd"], [f"f{i}" for i in range(17)]):
+        body = {"code": "print(1)", "language": "python", "fetch_files": escaping}
+        answer = httpx.post(f"{url}/run_code", json=body, timeout=60).json()
+        assert answer["status"] == "SandboxError" and answer["files"] == {}, answer
+
+
 def test_unknown_language_is_a_clear_sandbox_error(url):
     r = httpx.post(f"{url}/run_code", json={"code": "puts 1", "language": "ruby"}, timeout=30)
     body = r.json()
