@@ -59,6 +59,26 @@ class PoolConfig(BaseModel):
     docker_url: str | None = Field(
         None, description="Engine URL; default DOCKER_HOST or the local socket."
     )
+    engine_retry_max_s: float = Field(
+        30.0, gt=0, description="Longest wait between tries to reach the engine or start a container."
+    )
+
+    # ---- load: verdicts that do not depend on how busy the node is --------------------------
+    max_busy_cpus: float | None = Field(
+        None,
+        gt=0,
+        description="CPUs the pool's jobs may keep busy at once (jobs at once = this / cpus, "
+        "at most pool_size); unset: the engine's CPU count.",
+    )
+    max_wall_stretch: float = Field(
+        5.0,
+        ge=1.0,
+        description="A test's wall deadline stretches by the time it waits for a CPU, up to "
+        "this factor.",
+    )
+    starved_reruns: int = Field(
+        2, ge=0, description="Reruns of a job starved of CPU by the node's load, then an error."
+    )
 
     # ---- one container -------------------------------------------------------------------
     container_memory_mb: int = Field(

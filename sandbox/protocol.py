@@ -97,8 +97,11 @@ def clamp(limits: Limits, max_time_s: float, max_memory_mb: int) -> Limits:
     )
 
 
-def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
-    """The runner's view of ``job`` (raises :class:`UnsupportedJob`)."""
+def job_message(
+    job: Job, limits: Limits, python_mode: str, wall_stretch: float = 1.0
+) -> dict[str, Any]:
+    """The runner's view of ``job`` (raises :class:`UnsupportedJob`).  ``wall_stretch``:
+    how far a test's wall deadline may stretch for the time it waits for a CPU."""
     try:
         job.validate()
         language = resolve(job.language)
@@ -117,17 +120,27 @@ def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
         "test_code": job.test_code,
         "entry_point": job.entry_point,
         "marker": job.marker,
-        "limits": limits.to_wire(),
+        "limits": {**limits.to_wire(), "wall_stretch": wall_stretch},
         "stop_on_failure": job.stop_on_failure,
         "python_mode": job.python_mode or python_mode,
     }
 
 
-def job_deadline(job: Job, limits: Limits, slack_s: float) -> float:
-    """How long the host waits for the runner before it kills the container."""
+def job_deadline(job: Job, limits: Limits, slack_s: float, wall_stretch: float = 1.0) -> float:
+    """How long the host waits for the runner before it kills the container: every wall
+    deadline at its most stretched, set-up, drains and ``slack_s``."""
     runs = 1 if job.mode == "assert" else len(job.tests or [])
-    per_run = limits.wall_s + 0.5 + 2.0  # wall, set-up, and the drain after exit
-    return runs * per_run + 2 * limits.compile_time_s + 1 + slack_s
+    stretch = max(1.0, wall_stretch)
+    per_run = limits.wall_s * stretch + 0.5 + 2.0  # wall, set-up, and the drain after exit
+    return runs * per_run + (2 * limits.compile_time_s + 1) * stretch + slack_s
+
+
+def starved(result: Result) -> bool:
+    """Whether the runner stopped a run (or the compiler) because the node's load kept it
+    from a CPU: the job says nothing about the program and is to be run again."""
+    if result.compile is not None and result.compile.verdict is Verdict.SANDBOX_ERROR:
+        return True
+    return any(run.verdict is Verdict.SANDBOX_ERROR for run in result.runs)
 
 
 def result_from_reply(reply: dict[str, Any], duration_s: float) -> Result:

@@ -66,7 +66,10 @@ class Runner:
         if compile_result is None or compile_result["verdict"] == "ok":
             inputs = [""] if assert_mode else job.get("tests") or []
             for stdin in inputs:
-                if runs and job.get("stop_on_failure") and runs[-1]["verdict"] != "ok":
+                if runs and (
+                    (job.get("stop_on_failure") and runs[-1]["verdict"] != "ok")
+                    or runs[-1].get("reason") == "starved"  # the host reruns the job
+                ):
                     runs.append({"verdict": "skipped"})
                     continue
                 run = self.run_test(job, lang, spec, stdin, limits, marker_fd)
@@ -123,6 +126,7 @@ class Runner:
             limits["compile_time_s"] * 2 + 1,
             64 * 2**20,
             {"stdout": COMPILE_OUTPUT_CAP},
+            stretch=float(limits.get("wall_stretch", 1.0)),
         )
         self.processes.settle()
         output = seen.buffers["stdout"].decode("utf-8", "replace")
@@ -215,6 +219,7 @@ class Runner:
             int(limits["output_bytes"]),
             caps,
             guard_memory=True,
+            stretch=float(limits.get("wall_stretch", 1.0)),
         )
         self.processes.settle()
         return self._report(seen, limits, oom_before, group_before)
