@@ -60,7 +60,9 @@ class PoolConfig(BaseModel):
         None, description="Engine URL; default DOCKER_HOST or the local socket."
     )
     engine_retry_max_s: float = Field(
-        30.0, gt=0, description="Longest wait between tries to reach the engine or start a container."
+        30.0,
+        gt=0,
+        description="Longest wait between tries to reach the engine or start a container.",
     )
 
     # ---- load: verdicts that do not depend on how busy the node is --------------------------

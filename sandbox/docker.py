@@ -236,8 +236,7 @@ class DockerSandbox(SandboxBackend):
         if not self._boxes:
             return False, f"no sandbox container is running ({self._last_error or 'starting'})"
         return True, (
-            f"{len(self._boxes)}/{self.config.pool_size} containers, "
-            f"{self.capacity()} jobs at once"
+            f"{len(self._boxes)}/{self.config.pool_size} containers, {self.capacity()} jobs at once"
         )
 
     def capacity(self) -> int:
@@ -282,10 +281,11 @@ class DockerSandbox(SandboxBackend):
             if result.error or not starved(result):
                 return result
             self.stats["starved"] += 1
-            log.warning("a sandbox job was starved of CPU by the node's load (try %d)", attempt + 1)
+            log.warning("a sandbox job was starved of CPU (try %d)", attempt + 1)
         return Result.failure(
-            f"the program was starved of CPU by other work on the node {cfg.starved_reruns + 1} "
-            "times (its wall deadline passed while it waited for a CPU, under its CPU limit)",
+            f"the program was starved of CPU {cfg.starved_reruns + 1} times (its stretched "
+            "wall deadline passed while it waited for a CPU, under its CPU limit): the "
+            "node is overloaded",
             time.monotonic() - began,
         )
 
