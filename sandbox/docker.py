@@ -125,6 +125,12 @@ class _Box:
         return not readable
 
     def close_stream(self) -> None:
+        """Close the stream; a thread still waiting on it (a job of a pool that closes)
+        wakes up with EOF (``shutdown`` reaches the socket, ``close`` only the descriptor)."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         for closer in (self.sock.close, getattr(self.stream, "close", None)):
             try:
                 if closer:
