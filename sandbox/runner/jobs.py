@@ -127,6 +127,7 @@ class Runner:
             64 * 2**20,
             {"stdout": COMPILE_OUTPUT_CAP},
             stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["compile_time_s"]),
         )
         self.processes.settle()
         output = seen.buffers["stdout"].decode("utf-8", "replace")
@@ -220,6 +221,7 @@ class Runner:
             caps,
             guard_memory=True,
             stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["time_s"]),
         )
         self.processes.settle()
         return self._report(seen, limits, oom_before, group_before)

@@ -36,6 +36,8 @@ MEMORY_POLL_S = 0.005
 #: How often the run-queue waits of a test's tasks are read while it runs, so the waits of
 #: tasks that end between two readings are mostly counted too.
 WAIT_SAMPLE_S = 0.1
+#: While a deadline is stretched, how often the waits and the CPU used are checked again.
+STRETCH_CHECK_S = 0.5
 #: Signals the runner (PID 1) ignores; a test process gets them back at their defaults.
 RUNNER_IGNORES = (
     signal.SIGINT,
@@ -221,6 +223,7 @@ class Processes:
         caps: dict[str, int],
         guard_memory: bool = False,
         stretch: float = 1.0,
+        cpu_limit_s: float | None = None,
     ) -> Supervised:
         """Drain ``streams`` (name -> read fd) while ``pid`` runs; kill it at the wall
         deadline, when stdout+stderr pass ``output_cap``, or (``guard_memory``) when the
@@ -228,7 +231,11 @@ class Processes:
 
         With ``stretch`` > 1 the deadline is on the program's own time: the wall time less
         what its tasks waited for a CPU, until ``stretch * wall_s`` of wall time at most.
-        Stopped there while its own time is still under ``wall_s``, it was ``"starved"``."""
+        Stopped there while its own time is still under ``wall_s``, it was ``"starved"``.
+        A program whose processes together used more than ``cpu_limit_s`` of CPU (the
+        container's counter) gets no stretch: it is over its limit whatever the load (a
+        fork bomb's processes all wait for a CPU, and would otherwise be waited for)."""
+        cpu_start = self.cgroup.cpu_seconds()
         started = time.monotonic()
         deadline = started + wall_s
         last_call = started + wall_s * max(1.0, stretch)
@@ -267,10 +274,15 @@ class Processes:
                 if waits is not None:
                     waited = waits.sample()
                 own = now - started - waited
-                if waits is not None and own < wall_s and now < last_call:
-                    deadline = min(last_call, now + (wall_s - own))  # time it was owed
+                over_cpu = (
+                    cpu_limit_s is not None and self.cgroup.cpu_seconds() - cpu_start > cpu_limit_s
+                )
+                if waits is not None and own < wall_s and now < last_call and not over_cpu:
+                    # The time it is owed, checked again at least every STRETCH_CHECK_S (its
+                    # CPU may pass the limit meanwhile).
+                    deadline = min(last_call, now + min(wall_s - own, STRETCH_CHECK_S))
                     continue
-                killed = "wall" if own >= wall_s or waits is None else "starved"
+                killed = "wall" if own >= wall_s or waits is None or over_cpu else "starved"
                 self.kill_all()
             if ended is not None:
                 remaining = ended + DRAIN_AFTER_EXIT_S - now

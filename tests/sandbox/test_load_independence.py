@@ -152,9 +152,14 @@ def test_near_limit_programs_score_one_on_a_busy_node(loop, busy_pool, cpu_hogs)
 @pytest.mark.docker
 def test_infinite_loops_are_cpu_time_limits_on_a_busy_node(loop, busy_pool, cpu_hogs):
     loop_cpp = "int main() { volatile unsigned long x = 0; for (;;) x++; }"
+    # Its processes all wait for a CPU, yet together they are over the limit: no stretch.
+    fork_bomb = (
+        "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    )
     items = [
         (fenced("while True:\n    pass"), CodeSpec(language="python", tests=add_tests(1))),
         (fenced(loop_cpp, "cpp"), CodeSpec(language="cpp", tests=add_tests(1))),
+        (fenced(fork_bomb), CodeSpec(language="python", tests=add_tests(1))),
     ]
     items = [(c, spec.model_copy(update={"time_limit_s": 1.0})) for c, spec in items]
     for outcome in judge_all(loop, busy_pool, items):
