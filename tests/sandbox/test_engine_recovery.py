@@ -228,6 +228,25 @@ def test_a_start_that_hangs_is_given_up_and_tried_again():
     asyncio.run(main())
 
 
+def test_the_scheduler_is_sized_from_the_running_pools_capacity():
+    class OneAtATime(FakeSandbox):
+        def capacity(self) -> int:
+            return 1
+
+    async def main() -> None:
+        settings = Settings(workers=1, sandbox={"pool_size": 4})
+        service = SandboxService(settings.sandbox, backend=OneAtATime(stdio(lambda s: "5")))
+        scorer = Scorer(settings, WorkerPool(1, 2.0), default_verifiers(), service, Metrics())
+        assert scorer.sandbox_slots is not None
+        assert service.capacity() == 4 == scorer.sandbox_slots.capacity  # not started yet
+        service.start()
+        await service.get()
+        assert service.capacity() == 1 == scorer.sandbox_slots.capacity
+        await service.close()
+
+    asyncio.run(main())
+
+
 def test_a_disabled_sandbox_is_never_started():
     async def main() -> None:
         fake = FakeSandbox(stdio(lambda s: "5"))
