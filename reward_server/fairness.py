@@ -9,6 +9,10 @@ whatever their sizes.  Items of one request are served in their order.
 
 Work is only handed to the pool once it holds a slot, so the pool's own queue stays
 empty and a cancelled item that never got a slot costs nothing.
+
+The capacity may be a function, read at each grant: the sandbox's is known only once its
+pool has started (how many jobs the node's CPUs allow), and may shrink then; a slot held
+beyond a shrunken capacity is simply not handed on when it is released.
 """
 
 from __future__ import annotations
@@ -29,20 +33,31 @@ class Lane:
 
 
 class FairQueue:
-    """``capacity`` slots, granted round robin over the lanes that wait for one."""
+    """``capacity`` slots (a number, or a function giving it), granted round robin over
+    the lanes that wait for one."""
 
-    def __init__(self, capacity: int) -> None:
-        if capacity < 1:
+    def __init__(self, capacity: int | Callable[[], int]) -> None:
+        if (capacity() if callable(capacity) else capacity) < 1:
             raise ValueError("capacity must be >= 1")
-        self.capacity = capacity
-        self._free = capacity
+        self._capacity = capacity
+        self._held = 0
         self._ring: deque[Lane] = deque()  # lanes with waiters, in turn order
         self.waiting = 0
 
     @property
+    def capacity(self) -> int:
+        """Slots that may be held at once, now (at least 1)."""
+        value = self._capacity() if callable(self._capacity) else self._capacity
+        return max(1, value)
+
+    @property
+    def _free(self) -> int:
+        return self.capacity - self._held
+
+    @property
     def busy(self) -> int:
         """Slots held now."""
-        return self.capacity - self._free
+        return self._held
 
     @asynccontextmanager
     async def slot(
@@ -59,7 +74,7 @@ class FairQueue:
 
     async def acquire(self, lane: Lane) -> None:
         if self._free > 0 and not self._ring:
-            self._free -= 1
+            self._held += 1
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         lane.waiters.append(future)
@@ -79,7 +94,9 @@ class FairQueue:
             raise
 
     def release(self) -> None:
-        while self._ring:
+        """Give a slot back: to the next lane in turn, while the capacity allows."""
+        self._held -= 1
+        while self._ring and self._free > 0:
             lane = self._ring.popleft()
             future = lane.waiters.popleft()
             self.waiting -= 1
@@ -87,5 +104,4 @@ class FairQueue:
                 self._ring.append(lane)
             if not future.done():
                 future.set_result(None)
-                return
-        self._free += 1
+                self._held += 1

@@ -142,7 +142,7 @@ class Scorer:
         self.default_weights = {**registry.default_weights(), **settings.weights.model_dump()}
         self.test_limits = limits_from_settings(settings.sandbox) if sandbox is not None else None
         self.worker_slots = FairQueue(pool.workers)
-        self.sandbox_slots = FairQueue(settings.sandbox.pool_size) if sandbox is not None else None
+        self.sandbox_slots = FairQueue(sandbox.capacity) if sandbox is not None else None
         self.items_waiting = 0  # items that wait for their first worker or sandbox slot
         self.items_running = 0  # items holding a slot
 

@@ -20,8 +20,11 @@ _LIMITS = Limits()
 
 
 def _default_pool_size() -> int:
-    # One container more than the cores: while one waits on its round trip to the host,
-    # the cores stay busy (1-test jobs: ~145/s with 2 containers on 2 cores, ~170/s with 3).
+    # One container more than the cores.  Jobs at once are bounded by the node's CPUs
+    # (``max_busy_cpus``), so the extra one is a warm spare that hides a recycle; letting
+    # it run a job too (max_busy_cpus = cores + 1) keeps the cores busy during round trips
+    # (1-test jobs on 2 cores: 461/s with 2 at once, 503/s with 3, measured together) at
+    # the price of jobs waiting for CPUs inside their containers.
     return (os.cpu_count() or 1) + 1
 
 
@@ -58,6 +61,28 @@ class PoolConfig(BaseModel):
     )
     docker_url: str | None = Field(
         None, description="Engine URL; default DOCKER_HOST or the local socket."
+    )
+    engine_retry_max_s: float = Field(
+        30.0,
+        gt=0,
+        description="Longest wait between tries to reach the engine or start a container.",
+    )
+
+    # ---- load: verdicts that do not depend on how busy the node is --------------------------
+    max_busy_cpus: float | None = Field(
+        None,
+        gt=0,
+        description="CPUs the pool's jobs may keep busy at once (jobs at once = this / cpus, "
+        "at most pool_size); unset: the engine's CPU count.",
+    )
+    max_wall_stretch: float = Field(
+        5.0,
+        ge=1.0,
+        description="A test's wall deadline stretches by the time it waits for a CPU, up to "
+        "this factor.",
+    )
+    starved_reruns: int = Field(
+        2, ge=0, description="Reruns of a job starved of CPU by the node's load, then an error."
     )
 
     # ---- one container -------------------------------------------------------------------

@@ -15,6 +15,13 @@ container is also replaced after ``max_jobs_per_container`` jobs and after any a
 (the runner reports leftovers, a protocol error, an engine error).  At start-up and every
 ``reap_interval_s`` the pool removes labelled containers it does not track.
 
+Load never decides a verdict: at most :meth:`DockerSandbox.capacity` jobs run at once
+(the CPUs the pool may keep busy, divided by each container's CPUs), a test's wall
+deadline stretches by the time it waits for a CPU, and a job the runner reports as
+starved of CPU is run again (``starved_reruns`` times), then answered as a failure of
+ours.  A container whose engine went away (restart, crash) is replaced with backoff
+until the engine is back; jobs meanwhile get a failure at once, never a wait.
+
 The Docker SDK is blocking; every call runs on a private thread pool so the event loop
 stays free.
 """
@@ -24,14 +31,19 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import math
+import select
 import socket
+import threading
 import time
 import uuid
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import docker
+import requests
 from docker.errors import APIError, DockerException, ImageNotFound, NotFound
 from docker.types import LogConfig
 
@@ -47,6 +59,7 @@ from sandbox.protocol import (
     job_deadline,
     job_message,
     result_from_reply,
+    starved,
 )
 from sandbox.runner.bundle import bundle
 from sandbox.seccomp import security_opt
@@ -58,6 +71,11 @@ LABEL = "reward-server.sandbox"
 LABEL_OWNER = f"{LABEL}.owner"
 LABEL_INSTANCE = f"{LABEL}.instance"
 UID_SPAN = 4096  # uids cycle through uid_base .. uid_base + UID_SPAN - 1
+#: What a call to the engine raises when the engine fails or cannot be reached (the SDK
+#: lets the HTTP client's connection errors through).
+ENGINE_ERRORS: tuple[type[Exception], ...] = (DockerException, requests.RequestException)
+#: Seconds before the n-th rerun of a job starved of CPU (times n): the load may pass.
+STARVED_RERUN_DELAY_S = 1.0
 
 
 def runner_source() -> str:
@@ -99,7 +117,22 @@ class _Box:
                 raise RunnerGone(f"runner closed its stream{': ' + stderr if stderr else ''}")
             self.decoder.feed(data)
 
+    def alive(self) -> bool:
+        """False once the container's stream ended: an idle runner never writes, so a
+        readable socket means EOF (the container or its engine went away)."""
+        try:
+            readable, _, _ = select.select([self.sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not readable
+
     def close_stream(self) -> None:
+        """Close the stream; a thread still waiting on it (a job of a pool that closes)
+        wakes up with EOF (``shutdown`` reaches the socket, ``close`` only the descriptor)."""
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         for closer in (self.sock.close, getattr(self.stream, "close", None)):
             try:
                 if closer:
@@ -120,7 +153,9 @@ class DockerSandbox(SandboxBackend):
         self._executor = ThreadPoolExecutor(
             max_workers=self.config.pool_size + 4, thread_name_prefix="sandbox"
         )
-        self._idle: asyncio.Queue[_Box] = asyncio.Queue()
+        self._idle: deque[_Box] = deque()  # started, tracked, not running a job
+        self._waiters: deque[asyncio.Future[_Box | None]] = deque()  # jobs waiting, in order
+        self._busy = 0  # containers running a job
         self._boxes: dict[str, _Box] = {}
         self._refills: set[asyncio.Task[None]] = set()
         self._reaper: asyncio.Task[None] | None = None
@@ -131,8 +166,24 @@ class DockerSandbox(SandboxBackend):
         self._closing = False
         self._wake = asyncio.Event()
         self._last_error: str | None = None
+        self._engine_cpus: int | None = None  # the engine's CPU count, read at start
+        self._stats_lock = threading.Lock()  # engine errors are counted on worker threads too
         self.languages: frozenset[str] | None = None  # what the image carries, from its label
-        self.stats = {"jobs": 0, "recycled": 0, "killed": 0, "reaped": 0, "started": 0}
+        #: Counters since construction (the server's metrics read them; names are stable):
+        #: ``start_failures`` every container that failed to start (refill retries too),
+        #: ``engine_errors`` every error from the engine, ``recycled`` every container
+        #: retired, ``killed`` every container killed at its job's deadline, ``starved``
+        #: every job the runner reported as starved of CPU (each rerun counts).
+        self.stats = {
+            "jobs": 0,
+            "recycled": 0,
+            "killed": 0,
+            "reaped": 0,
+            "started": 0,
+            "start_failures": 0,
+            "engine_errors": 0,
+            "starved": 0,
+        }
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -141,21 +192,23 @@ class DockerSandbox(SandboxBackend):
         self._closing = False
         self._wake = asyncio.Event()
         try:
-            await self._call(self._connect)
-            await self._call(self._check_image)
-        except DockerException as exc:
-            raise SandboxError(f"Docker engine unreachable: {exc}") from exc
-        await self._call(self._reap, True)
+            await self._engine_op(self._connect)
+            await self._engine_op(self._check_image)
+            await self._engine_op(self._reap, True)
+        except ENGINE_ERRORS as exc:
+            self._last_error = f"Docker engine unreachable: {exc}"
+            raise SandboxError(self._last_error) from exc
         results = await asyncio.gather(
             *(self._spawn() for _ in range(self.config.pool_size)), return_exceptions=True
         )
         failures = [r for r in results if isinstance(r, BaseException)]
+        self._count("start_failures", len(failures))
         if len(failures) == len(results):
             await self.close()
             raise SandboxError(f"no sandbox container could start: {failures[0]}")
+        self._started = True
         for _ in failures:
             self._refill()
-        self._started = True
         self._reaper = asyncio.create_task(self._reap_forever())
 
     async def close(self) -> None:
@@ -168,8 +221,8 @@ class DockerSandbox(SandboxBackend):
             self._reaper = None
         boxes = list(self._boxes.values())
         self._boxes.clear()
-        while not self._idle.empty():
-            self._idle.get_nowait()
+        self._idle.clear()
+        self._dispatch()  # waiting jobs get "pool closed" now
         if self._client is None:
             return
         await asyncio.gather(
@@ -180,28 +233,72 @@ class DockerSandbox(SandboxBackend):
             await asyncio.wait(
                 set(self._refills), timeout=self.config.container_start_timeout_s + 15
             )
-        await self._call(self._reap, False)
+        try:
+            await self._engine_op(self._reap, False)
+        except ENGINE_ERRORS as exc:  # the engine is gone: so are its containers
+            log.warning("sandbox pool closed without reaching the engine: %s", exc)
 
     def ready(self) -> tuple[bool, str]:
         if not self._started:
             return False, "sandbox pool not started"
         if not self._boxes:
             return False, f"no sandbox container is running ({self._last_error or 'starting'})"
-        return True, f"{len(self._boxes)}/{self.config.pool_size} containers"
+        return True, (
+            f"{len(self._boxes)}/{self.config.pool_size} containers, {self.capacity()} jobs at once"
+        )
+
+    def capacity(self) -> int:
+        """How many jobs run at once: the CPUs the pool may keep busy (``max_busy_cpus``,
+        else the engine's CPU count) over each container's ``cpus``, at least 1 and at
+        most ``pool_size``.  More would only make the jobs wait for CPUs inside their
+        containers, where the wait eats into their wall deadlines; the warm containers
+        beyond it are spares that hide a recycle.  Before ``start`` (engine unknown):
+        ``pool_size``."""
+        cfg = self.config
+        cpus = cfg.max_busy_cpus if cfg.max_busy_cpus is not None else self._engine_cpus
+        if cpus is None:
+            return cfg.pool_size
+        return max(1, min(cfg.pool_size, math.floor(cpus / cfg.cpus + 1e-9)))
+
+    def pool_state(self) -> dict[str, int]:
+        """Containers by state: ``ready`` (idle, tracked), ``busy`` (running a job) and
+        ``total`` (tracked: ready + busy, less any being replaced)."""
+        ready = sum(1 for box in self._idle if box.id in self._boxes)
+        return {"ready": ready, "busy": self._busy, "total": len(self._boxes)}
 
     # ---- jobs ----------------------------------------------------------------------------
     async def run(self, job: Job) -> Result:
         if not self._started:
             return Result.failure("sandbox pool is not started")
-        limits = clamp(job.limits, self.config.max_time_s, self.config.max_memory_mb)
-        message = job_message(job, limits, self.config.python_mode)  # raises UnsupportedJob
+        cfg = self.config
+        limits = clamp(job.limits, cfg.max_time_s, cfg.max_memory_mb)
+        # raises UnsupportedJob:
+        message = job_message(job, limits, cfg.python_mode, cfg.max_wall_stretch)
         language = resolve(job.language)
         if self.languages is not None and language.image_language not in self.languages:
             raise UnsupportedJob(
-                f"the sandbox image {self.config.image!r} has no {language.name}; "
+                f"the sandbox image {cfg.image!r} has no {language.name}; "
                 f"it has {', '.join(sorted(self.languages))} (rebuild with --language {language.name})"
             )
-        timeout = job_deadline(job, limits, self.config.job_slack_s)
+        timeout = job_deadline(job, limits, cfg.job_slack_s, cfg.max_wall_stretch)
+        began = time.monotonic()
+        for attempt in range(cfg.starved_reruns + 1):
+            if attempt:
+                await asyncio.sleep(STARVED_RERUN_DELAY_S * attempt)
+            result = await self._run_once(message, timeout)
+            if result.error or not starved(result):
+                return result
+            self.stats["starved"] += 1
+            log.warning("a sandbox job was starved of CPU (try %d)", attempt + 1)
+        return Result.failure(
+            f"the program was starved of CPU {cfg.starved_reruns + 1} times (its stretched "
+            "wall deadline passed while it waited for a CPU, under its CPU limit): the "
+            "node is overloaded",
+            time.monotonic() - began,
+        )
+
+    async def _run_once(self, message: dict[str, Any], timeout: float) -> Result:
+        """One try of a job on one container; the container goes back or is retired."""
         box = await self._acquire()
         if box is None:
             return Result.failure(
@@ -209,45 +306,112 @@ class DockerSandbox(SandboxBackend):
             )
         began = time.monotonic()
         try:
-            reply = await self._call(box.call, message, timeout)
-        except TimeoutError as exc:
-            self.stats["killed"] += 1
-            self._retire(box, f"job deadline passed: {exc}")
-            return Result.failure(
-                f"sandbox did not answer within {timeout:.1f}s; container killed",
-                time.monotonic() - began,
-            )
-        except (OSError, RunnerGone, ProtocolError) as exc:
-            self._retire(box, f"runner failed: {exc}")
-            return Result.failure(f"sandbox runner failed: {exc}", time.monotonic() - began)
-        except BaseException:
-            self._retire(box, "job cancelled")  # the runner may still be busy with it
-            raise
-        del message  # the job's text is not kept while the pool runs others
-        self.stats["jobs"] += 1
-        box.jobs += 1
-        result = result_from_reply(reply, time.monotonic() - began)
-        if result.error or not reply.get("clean", False):
-            self._retire(box, reply.get("problem") or result.error or "runner reported an anomaly")
-        elif box.jobs >= self.config.max_jobs_per_container:
-            self._retire(box, None)
-        else:
-            self._idle.put_nowait(box)
-        return result
+            try:
+                reply = await self._call(box.call, message, timeout)
+            except TimeoutError as exc:
+                self.stats["killed"] += 1
+                self._retire(box, f"job deadline passed: {exc}")
+                return Result.failure(
+                    f"sandbox did not answer within {timeout:.1f}s; container killed",
+                    time.monotonic() - began,
+                )
+            except (OSError, RunnerGone, ProtocolError) as exc:
+                self._retire(box, f"runner failed: {exc}")
+                return Result.failure(f"sandbox runner failed: {exc}", time.monotonic() - began)
+            except BaseException:
+                self._retire(box, "job cancelled")  # the runner may still be busy with it
+                raise
+            self.stats["jobs"] += 1
+            box.jobs += 1
+            result = result_from_reply(reply, time.monotonic() - began)
+            if result.error or not reply.get("clean", False):
+                problem = reply.get("problem") or result.error or "runner reported an anomaly"
+                self._retire(box, problem)
+            elif box.jobs >= self.config.max_jobs_per_container:
+                self._retire(box, None)
+            elif box.id in self._boxes:
+                self._idle.append(box)
+            return result
+        finally:
+            self._busy -= 1
+            self._dispatch()
 
     async def _acquire(self) -> _Box | None:
-        """An idle container; None when the pool closed or cannot start any (engine down),
-        so callers get an error instead of waiting forever."""
-        while True:
-            try:
-                return await asyncio.wait_for(self._idle.get(), timeout=1.0)
-            except TimeoutError:
-                if self._closing or (not self._boxes and self._last_error):
-                    return None
+        """An idle container and a share of the CPUs, in the order jobs asked; None when
+        the pool closed or cannot start any container (engine down), so callers get an
+        error at once instead of waiting.  Waiting costs nothing: whatever changes the
+        answer (a job's end, a new container, a failed start, close) hands out the
+        containers (:meth:`_dispatch`)."""
+        if self._unavailable():
+            return None
+        if not self._waiters:
+            box = self._take()
+            if box is not None:
+                return box
+        waiter: asyncio.Future[_Box | None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                box = waiter.result()
+                if box is not None:  # handed over as we were cancelled: pass it on
+                    self._busy -= 1
+                    self._idle.appendleft(box)
+                    self._dispatch()
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def _unavailable(self) -> bool:
+        return self._closing or (not self._boxes and self._last_error is not None)
+
+    def _take(self) -> _Box | None:
+        """A live idle container if the pool is under capacity (counted busy), else None."""
+        while self._idle and self._busy < self.capacity():
+            box = self._idle.popleft()
+            if box.id not in self._boxes:
+                continue
+            if not box.alive():
+                self._retire(box, "its container ended while idle")
+                continue
+            self._busy += 1
+            return box
+        return None
+
+    def _dispatch(self) -> None:
+        """Hand idle containers to waiting jobs, first come first served; when the pool
+        closed or has no container and cannot start one, every waiting job gets None."""
+        while self._waiters:
+            waiter = self._waiters[0]
+            if waiter.done():  # cancelled
+                self._waiters.popleft()
+                continue
+            if self._unavailable():
+                self._waiters.popleft()
+                waiter.set_result(None)
+                continue
+            box = self._take()
+            if box is None:
+                return
+            self._waiters.popleft()
+            waiter.set_result(box)
 
     # ---- containers ----------------------------------------------------------------------
     async def _call(self, fn: Any, *args: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def _engine_op(self, fn: Any, *args: Any) -> Any:
+        """``_call`` for the engine's calls: their failures are counted as engine errors."""
+        try:
+            return await self._call(fn, *args)
+        except ENGINE_ERRORS:
+            self._count("engine_errors")
+            raise
+
+    def _count(self, key: str, n: int = 1) -> None:
+        with self._stats_lock:
+            self.stats[key] += n
 
     @property
     def _engine(self) -> docker.DockerClient:
@@ -273,6 +437,8 @@ class DockerSandbox(SandboxBackend):
             ) from None
         listed = (image.labels or {}).get(LABEL_LANGUAGES)
         self.languages = frozenset(listed.split(",")) if listed else None  # None: not recorded
+        cpus = self._engine.info().get("NCPU")
+        self._engine_cpus = int(cpus) if isinstance(cpus, int) and cpus > 0 else None
 
     def _create(self) -> _Box:
         cfg = self.config
@@ -332,7 +498,7 @@ class DockerSandbox(SandboxBackend):
         return box
 
     async def _spawn(self) -> None:
-        box = await self._call(self._create)
+        box = await self._engine_op(self._create)
         self._creating.discard(box.id)
         if self._closing:
             await self._call(self._destroy, box)
@@ -340,7 +506,8 @@ class DockerSandbox(SandboxBackend):
         self.stats["started"] += 1
         self._boxes[box.id] = box
         self._last_error = None
-        self._idle.put_nowait(box)
+        self._idle.append(box)
+        self._dispatch()
 
     def _retire(self, box: _Box, reason: str | None) -> None:
         if reason:
@@ -360,23 +527,31 @@ class DockerSandbox(SandboxBackend):
         task.add_done_callback(self._refills.discard)
 
     async def _refill_one(self) -> None:
+        """Start one container, retrying with backoff (up to ``engine_retry_max_s``) until
+        it runs or the pool closes: an engine that restarts gets its pool back."""
         delay = 0.5
         while not self._closing:
             try:
                 await self._spawn()
                 return
             except Exception as exc:  # noqa: BLE001 - engine hiccup: retry, say so in ready()
-                self._last_error = str(exc)
+                self._count("start_failures")
+                self._last_error = str(exc) or type(exc).__name__
                 log.error("cannot start a sandbox container: %s", exc)
+                self._dispatch()  # with no container left, waiting jobs fail now
                 try:
                     await asyncio.wait_for(self._wake.wait(), delay)
                 except TimeoutError:
                     pass
-                delay = min(delay * 2, 30.0)
+                delay = min(delay * 2, self.config.engine_retry_max_s)
 
     def _destroy(self, box: _Box) -> None:
         box.close_stream()
-        self._remove(box.id)
+        try:
+            self._remove(box.id)
+        except ENGINE_ERRORS as exc:  # engine gone: its containers went with it
+            self._count("engine_errors")
+            log.warning("cannot remove sandbox container %s: %s", box.id[:12], exc)
 
     def _remove(self, cid: str) -> None:
         try:
@@ -385,6 +560,7 @@ class DockerSandbox(SandboxBackend):
             return
         except APIError as exc:
             if exc.status_code != 409:  # 409: AutoRemove is already removing it
+                self._count("engine_errors")
                 log.error("cannot remove sandbox container %s: %s", cid[:12], exc)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -424,9 +600,8 @@ class DockerSandbox(SandboxBackend):
         while True:
             await asyncio.sleep(self.config.reap_interval_s)
             try:
-                await self._call(self._reap, False)
-            except DockerException as exc:
-                self._last_error = str(exc)
+                await self._engine_op(self._reap, False)
+            except ENGINE_ERRORS as exc:
                 log.error("sandbox reaper: %s", exc)
 
     def containers(self) -> list[str]:

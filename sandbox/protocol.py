@@ -98,8 +98,11 @@ def clamp(limits: Limits, max_time_s: float, max_memory_mb: int) -> Limits:
     )
 
 
-def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
-    """The runner's view of ``job`` (raises :class:`UnsupportedJob`)."""
+def job_message(
+    job: Job, limits: Limits, python_mode: str, wall_stretch: float = 1.0
+) -> dict[str, Any]:
+    """The runner's view of ``job`` (raises :class:`UnsupportedJob`).  ``wall_stretch``:
+    how far a test's wall deadline may stretch for the time it waits for a CPU."""
     try:
         job.validate()
         language = resolve(job.language)
@@ -141,16 +144,27 @@ def job_message(job: Job, limits: Limits, python_mode: str) -> dict[str, Any]:
         "prelude": job.prelude,
         "fetch_files": list(job.fetch_files),
         "fetch_max_bytes": job.fetch_max_bytes,
-        "limits": limits.to_wire(),
+        "limits": {**limits.to_wire(), "wall_stretch": wall_stretch},
         "stop_on_failure": job.stop_on_failure,
         "python_mode": job.python_mode or python_mode,
     }
 
 
-def job_deadline(job: Job, limits: Limits, slack_s: float) -> float:
-    """How long the host waits for the runner before it kills the container."""
-    per_run = limits.wall_s + 0.5 + 2.0  # wall, set-up, and the drain after exit
-    return max(1, job.runs) * per_run + 2 * limits.compile_time_s + 1 + slack_s
+def job_deadline(job: Job, limits: Limits, slack_s: float, wall_stretch: float = 1.0) -> float:
+    """How long the host waits for the runner before it kills the container: every wall
+    deadline at its most stretched, set-up, drains and ``slack_s``."""
+    runs = max(1, job.runs)
+    stretch = max(1.0, wall_stretch)
+    per_run = limits.wall_s * stretch + 0.5 + 2.0  # wall, set-up, and the drain after exit
+    return runs * per_run + (2 * limits.compile_time_s + 1) * stretch + slack_s
+
+
+def starved(result: Result) -> bool:
+    """Whether the runner stopped a run (or the compiler) because the node's load kept it
+    from a CPU: the job says nothing about the program and is to be run again."""
+    if result.compile is not None and result.compile.verdict is Verdict.SANDBOX_ERROR:
+        return True
+    return any(run.verdict is Verdict.SANDBOX_ERROR for run in result.runs)
 
 
 def result_from_reply(reply: dict[str, Any], duration_s: float) -> Result:

@@ -75,7 +75,10 @@ class Runner:
             cases = job.get("tests") or []
         if compile_result is None or compile_result["verdict"] == "ok":
             for case in cases:
-                if runs and job.get("stop_on_failure") and runs[-1]["verdict"] != "ok":
+                if runs and (
+                    (job.get("stop_on_failure") and runs[-1]["verdict"] != "ok")
+                    or runs[-1].get("reason") == "starved"  # the host reruns the job
+                ):
                     runs.append({"verdict": "skipped"})
                     continue
                 place_files(workdir, job.get("files"))  # as they were, whatever a test did
@@ -142,6 +145,8 @@ class Runner:
             limits["compile_time_s"] * 2 + 1,
             64 * 2**20,
             {"stdout": COMPILE_OUTPUT_CAP},
+            stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["compile_time_s"]),
         )
         self.processes.settle()
         output = seen.buffers["stdout"].decode("utf-8", "replace")
@@ -247,6 +252,8 @@ class Runner:
             int(limits["output_bytes"]),
             caps,
             guard_memory=True,
+            stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["time_s"]),
         )
         self.processes.settle()
         return self._report(seen, limits, oom_before, group_before)
@@ -341,6 +348,8 @@ class Runner:
             int(limits["output_bytes"]),
             caps,
             guard_memory=True,
+            stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["time_s"]),
         )
         try:
             report = json.loads(bytes(seen.buffers.get("harness", b"")) or b"null")

@@ -4,6 +4,13 @@ The runner is the container's init, so ``kill(-1, SIGKILL)`` reaches every other
 in the container (the test, its children, daemons it started) and orphans come back to
 it to be reaped.  A test's end is therefore simple: kill everything but us, reap until
 ``/proc`` lists only us.
+
+The wall deadline measures the program's own time, not the node's load: time a test's
+processes spent runnable but waiting for a CPU (their ``run_delay`` in
+``/proc/<pid>/task/<tid>/schedstat``, :class:`RunQueueWaits`) does not count against it,
+up to ``stretch`` times the deadline.  A program that sleeps or blocks is stopped at its
+deadline as before (``"wall"``); one still starved at the stretched end is stopped as
+``"starved"``, which is ours, not the program's.
 """
 
 from __future__ import annotations
@@ -26,6 +33,11 @@ if TYPE_CHECKING:
 READ_CHUNK = 1 << 16
 DRAIN_AFTER_EXIT_S = 2.0  # background processes may hold the pipes: read this long at most
 MEMORY_POLL_S = 0.005
+#: How often the run-queue waits of a test's tasks are read while it runs, so the waits of
+#: tasks that end between two readings are mostly counted too.
+WAIT_SAMPLE_S = 0.1
+#: While a deadline is stretched, how often the waits and the CPU used are checked again.
+STRETCH_CHECK_S = 0.5
 #: Signals the runner (PID 1) ignores; a test process gets them back at their defaults.
 RUNNER_IGNORES = (
     signal.SIGINT,
@@ -41,10 +53,11 @@ RUNNER_IGNORES = (
 class Supervised:
     """What :meth:`Processes.supervise` saw: the wait status and rusage (None if the
     process never ended by itself before the kill was reaped), the captured streams, why
-    we killed it (``"wall"``, ``"output"``, ``"memory"`` or None), the wall seconds until
-    it ended, and whether stdout was cut at its cap."""
+    we killed it (``"wall"``, ``"starved"``, ``"output"``, ``"memory"`` or None), the wall
+    seconds until it ended, whether stdout was cut at its cap, and the seconds its tasks
+    waited for a CPU (as far as they were read)."""
 
-    __slots__ = ("status", "usage", "buffers", "killed", "elapsed", "truncated")
+    __slots__ = ("status", "usage", "buffers", "killed", "elapsed", "truncated", "waited")
 
     def __init__(
         self,
@@ -54,6 +67,7 @@ class Supervised:
         killed: str | None,
         elapsed: float,
         truncated: bool,
+        waited: float = 0.0,
     ) -> None:
         self.status = status
         self.usage = usage
@@ -61,6 +75,52 @@ class Supervised:
         self.killed = killed
         self.elapsed = elapsed
         self.truncated = truncated
+        self.waited = waited
+
+
+class RunQueueWaits:
+    """Seconds the tasks of a test spent runnable but not running (waiting for a CPU).
+
+    Each task's ``run_delay`` (the second field of its ``schedstat``, in ns) only grows, so
+    the last reading of every task seen is summed; a task that ended keeps its last
+    reading.  Summing over tasks counts two threads that wait at the same time twice: that
+    errs towards "starved", which costs a rerun, never a correct program's reward.  A
+    kernel without schedstat reads as no wait (the plain wall deadline)."""
+
+    __slots__ = ("runner", "last", "gone", "proc")
+
+    def __init__(self, runner: int, proc: str = "/proc") -> None:
+        self.runner = runner
+        self.last: dict[int, int] = {}
+        self.gone = 0
+        self.proc = proc
+
+    def sample(self) -> float:
+        """Read every task now; the total wait so far, in seconds."""
+        proc = self.proc
+        try:
+            pids = [name for name in os.listdir(proc) if name.isdigit()]
+        except OSError:
+            pids = []
+        for pid in pids:
+            if int(pid) == self.runner:
+                continue
+            try:
+                tids = os.listdir(f"{proc}/{pid}/task")
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    with open(f"{proc}/{pid}/task/{tid}/schedstat", "rb") as f:
+                        delay = int(f.read().split()[1])
+                except (OSError, ValueError, IndexError):
+                    continue
+                key = int(tid)
+                last = self.last.get(key, 0)
+                if delay < last:  # a new task took an ended task's id
+                    self.gone += last
+                self.last[key] = delay
+        return (self.gone + sum(self.last.values())) / 1e9
 
 
 class Processes:
@@ -162,12 +222,26 @@ class Processes:
         output_cap: int,
         caps: dict[str, int],
         guard_memory: bool = False,
+        stretch: float = 1.0,
+        cpu_limit_s: float | None = None,
     ) -> Supervised:
         """Drain ``streams`` (name -> read fd) while ``pid`` runs; kill it at the wall
         deadline, when stdout+stderr pass ``output_cap``, or (``guard_memory``) when the
-        container's memory is nearly full.  Each stream keeps at most ``caps[name]`` bytes."""
+        container's memory is nearly full.  Each stream keeps at most ``caps[name]`` bytes.
+
+        With ``stretch`` > 1 the deadline is on the program's own time: the wall time less
+        what its tasks waited for a CPU, until ``stretch * wall_s`` of wall time at most.
+        Stopped there while its own time is still under ``wall_s``, it was ``"starved"``.
+        A program whose processes together used more than ``cpu_limit_s`` of CPU (the
+        container's counter) gets no stretch: it is over its limit whatever the load (a
+        fork bomb's processes all wait for a CPU, and would otherwise be waited for)."""
+        cpu_start = self.cgroup.cpu_seconds()
         started = time.monotonic()
         deadline = started + wall_s
+        last_call = started + wall_s * max(1.0, stretch)
+        waits = RunQueueWaits(self.pid) if stretch > 1.0 else None
+        next_sample = started + WAIT_SAMPLE_S
+        waited = 0.0
         poller = select.poll()
         by_fd = {}
         for name, fd in streams.items():
@@ -193,8 +267,22 @@ class Processes:
             if ended is not None and not by_fd:
                 break
             now = time.monotonic()
+            if waits is not None and ended is None and killed is None and now >= next_sample:
+                waited = waits.sample()
+                next_sample = now + WAIT_SAMPLE_S
             if ended is None and killed is None and now >= deadline:
-                killed = "wall"
+                if waits is not None:
+                    waited = waits.sample()
+                own = now - started - waited
+                over_cpu = (
+                    cpu_limit_s is not None and self.cgroup.cpu_seconds() - cpu_start > cpu_limit_s
+                )
+                if waits is not None and own < wall_s and now < last_call and not over_cpu:
+                    # The time it is owed, checked again at least every STRETCH_CHECK_S (its
+                    # CPU may pass the limit meanwhile).
+                    deadline = min(last_call, now + min(wall_s - own, STRETCH_CHECK_S))
+                    continue
+                killed = "wall" if own >= wall_s or waits is None or over_cpu else "starved"
                 self.kill_all()
             if ended is not None:
                 remaining = ended + DRAIN_AFTER_EXIT_S - now
@@ -203,6 +291,8 @@ class Processes:
                 timeout = remaining
             elif killed is None:
                 timeout = deadline - now
+                if waits is not None:
+                    timeout = min(timeout, next_sample - now)
                 if guard:
                     if self.cgroup.memory_nearly_full():
                         killed = "memory"
@@ -241,4 +331,4 @@ class Processes:
         for fd in by_fd:
             os.close(fd)
         elapsed = (ended or time.monotonic()) - started
-        return Supervised(status, usage, buffers, killed, elapsed, truncated)
+        return Supervised(status, usage, buffers, killed, elapsed, truncated, waited)

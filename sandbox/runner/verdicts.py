@@ -55,16 +55,24 @@ def verdict(
     limits: dict[str, Any],
 ) -> tuple[str, str | None]:
     """Which limit ended the run.  A kill by a limit comes first; a program that ended on
-    its own with a memory error is a memory limit even if it also ran slowly."""
+    its own with a memory error is a memory limit even if it also ran slowly.
+
+    Time is judged by CPU time.  The wall deadline counts only the program's own time
+    (running or asleep, not waiting for a CPU): ``"wall"`` means it slept or blocked past
+    it, the program's doing.  ``"starved"`` means the node's load kept it from a CPU until
+    the stretched deadline while it stayed under its CPU limit: ``sandbox_error``, ours,
+    which the host reruns or reports as a retryable failure, never as a time limit."""
     time_limit = float(limits["time_s"])
     if killed == "output":
         return "output_limit", "output"
     if killed == "memory":  # the container was about to run out: as an OOM kill
         return "memory_limit", "oom"
-    if sig == "SIGXCPU" or (killed == "wall" and cpu > time_limit):
+    if sig == "SIGXCPU" or (killed in ("wall", "starved") and cpu > time_limit):
         return "time_limit", "cpu"
     if killed == "wall":
         return "time_limit", "wall"
+    if killed == "starved":
+        return "sandbox_error", "starved"
     if oom:
         return "memory_limit", "oom"
     failed = sig is not None or code != 0
@@ -84,8 +92,13 @@ def verdict(
 def compile_verdict(
     killed: str | None, code: int | None, sig: str | None, cpu: float, time_limit: float
 ) -> tuple[str, str | None]:
-    """ok, or compile_error and a note to append to the compiler's output."""
-    if killed == "wall" or sig == "SIGXCPU" or cpu > time_limit:
+    """ok, or compile_error and a note to append to the compiler's output; a compiler
+    starved of CPU by the node's load is ``sandbox_error`` (ours), as a starved run."""
+    if sig == "SIGXCPU" or cpu > time_limit:
+        return "compile_error", "compilation exceeded the time limit"
+    if killed == "starved":
+        return "sandbox_error", "the compiler was starved of CPU by other work on the node"
+    if killed == "wall":
         return "compile_error", "compilation exceeded the time limit"
     if code == 0 and sig is None:
         return "ok", None

@@ -82,3 +82,39 @@ def test_cancelled_waiters_leave_and_slots_are_never_lost():
 def test_capacity_must_be_positive():
     with pytest.raises(ValueError):
         FairQueue(0)
+
+
+def test_capacity_read_from_a_function_at_each_grant():
+    # The sandbox's capacity is known once its pool started (the node's CPUs): the queue
+    # follows it down and up.
+    async def main() -> None:
+        capacity = 3
+        queue = FairQueue(lambda: capacity)
+        lane = Lane()
+        holds = [asyncio.Event() for _ in range(6)]
+        held: list[int] = []
+
+        async def hold(i: int) -> None:
+            async with queue.slot(lane):
+                held.append(i)
+                await holds[i].wait()
+
+        capacity = 1
+        tasks = [asyncio.create_task(hold(i)) for i in range(6)]
+        await asyncio.sleep(0.01)
+        assert held == [0] and queue.busy == 1 and queue.waiting == 5
+        capacity = 3  # grows: the next release hands out every free slot
+        holds[0].set()
+        await asyncio.sleep(0.01)
+        assert held == [0, 1, 2, 3] and queue.busy == 3
+        capacity = 1  # shrinks: held slots stay held, none is handed on until under it
+        holds[1].set()
+        holds[2].set()
+        await asyncio.sleep(0.01)
+        assert held == [0, 1, 2, 3] and queue.busy == 1
+        for event in holds:
+            event.set()
+        await asyncio.gather(*tasks)
+        assert held == list(range(6)) and queue.busy == 0 and queue.waiting == 0
+
+    asyncio.run(main())

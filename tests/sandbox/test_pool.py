@@ -241,3 +241,104 @@ def test_start_fails_loudly_without_the_image(loop, docker_client):
     )
     with pytest.raises(SandboxError, match="sandbox build"):
         loop.run(backend.start())
+
+
+def test_counters_and_pool_state(loop, sandbox_image, docker_client):
+    owner = fresh_owner()
+    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=2), client=docker_client)
+    loop.run(backend.start())
+    try:
+        for key in ("recycled", "killed", "start_failures", "engine_errors"):
+            assert backend.stats[key] == 0, key
+        assert backend.pool_state() == {"ready": 2, "busy": 0, "total": 2}
+        sleeper = Job("python", "import time\ntime.sleep(1)", [TestCase("")])
+
+        async def during():
+            task = asyncio.ensure_future(backend.run(sleeper))
+            await asyncio.sleep(0.3)
+            state = backend.pool_state()
+            await task
+            return state
+
+        assert loop.run(during()) == {"ready": 1, "busy": 1, "total": 2}
+        assert backend.pool_state() == {"ready": 2, "busy": 0, "total": 2}
+    finally:
+        loop.run(backend.close())
+
+
+def test_a_cancelled_job_retires_its_container(loop, sandbox_image, docker_client):
+    owner = fresh_owner()
+    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1), client=docker_client)
+    loop.run(backend.start())
+    try:
+        (first,) = backend.containers()
+        sleeper = Job(
+            "python", "import time\ntime.sleep(30)", [TestCase("")], limits=Limits(time_s=20)
+        )
+
+        async def cancel_mid_job():
+            task = asyncio.ensure_future(backend.run(sleeper))
+            await asyncio.sleep(0.5)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+        loop.run(cancel_mid_job())
+        assert backend.stats["recycled"] == 1
+        assert backend.pool_state()["busy"] == 0
+        assert wait_until(lambda: first not in owned_containers(docker_client, owner))
+        assert loop.run(backend.run(PRINT)).runs[0].stdout == "hi\n"  # a fresh container
+        assert backend.containers() != [first]
+    finally:
+        loop.run(backend.close())
+
+
+def test_waiting_jobs_hold_no_timers_and_all_get_served(loop, sandbox_image, docker_client):
+    # Jobs waiting for a container wait on a future each, woken when one is handed to
+    # them: no per-job polling (with 10,000 queued jobs that was 40 % of a core).
+    owner = fresh_owner()
+    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1), client=docker_client)
+    loop.run(backend.start())
+    try:
+        blocker = Job("python", "import time\ntime.sleep(1.5)", [TestCase("")])
+
+        async def queue_many():
+            timers_before = len(asyncio.get_running_loop()._scheduled)  # type: ignore[attr-defined]
+            first = asyncio.ensure_future(backend.run(blocker))
+            await asyncio.sleep(0.2)
+            queued = [asyncio.ensure_future(backend.run(PRINT)) for _ in range(300)]
+            await asyncio.sleep(0.5)
+            waiting = len(backend._waiters)
+            timers = len(asyncio.get_running_loop()._scheduled) - timers_before  # type: ignore[attr-defined]
+            results = await asyncio.gather(first, *queued)
+            return waiting, timers, results
+
+        waiting, timers, results = loop.run(queue_many())
+        assert waiting == 300
+        assert timers < 10  # the job's own I/O wait, nothing per waiting job
+        assert all(r.error is None and r.runs[0].stdout == "hi\n" for r in results[1:])
+    finally:
+        loop.run(backend.close())
+
+
+def test_closing_the_pool_answers_waiting_jobs_at_once(loop, sandbox_image, docker_client):
+    owner = fresh_owner()
+    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1), client=docker_client)
+    loop.run(backend.start())
+    sleeper = Job("python", "import time\ntime.sleep(30)", [TestCase("")], limits=Limits(time_s=20))
+
+    async def close_while_waiting():
+        running = asyncio.ensure_future(backend.run(sleeper))
+        await asyncio.sleep(0.3)
+        waiting = [asyncio.ensure_future(backend.run(PRINT)) for _ in range(3)]
+        await asyncio.sleep(0.1)
+        closing = asyncio.ensure_future(backend.close())
+        answers = await asyncio.wait_for(asyncio.gather(*waiting), 5)
+        await closing
+        # The running job's thread wakes up too (its stream is shut down), not at the
+        # job's deadline minutes later.
+        return answers, await asyncio.wait_for(running, 10)
+
+    answers, ran = loop.run(close_while_waiting())
+    assert [a.error for a in answers] == ["no sandbox container is running: pool closed"] * 3
+    assert ran.error and ran.runs == []  # ours, retryable: never a verdict
+    assert wait_until(lambda: owned_containers(docker_client, owner) == [])

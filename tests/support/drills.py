@@ -269,7 +269,10 @@ def _owned_containers(owner: str) -> list[Any]:
     from sandbox.docker import LABEL_OWNER
 
     client = docker.from_env()
-    return client.containers.list(all=True, filters={"label": f"{LABEL_OWNER}={owner}"})
+    # sparse: no inspect per container, which races with AutoRemove (NotFound mid-list)
+    return client.containers.list(
+        all=True, sparse=True, filters={"label": f"{LABEL_OWNER}={owner}"}
+    )
 
 
 def container_kill(duration_s: float = 8.0, clients: int = 2, pool: int = 2) -> DrillResult:
