@@ -26,6 +26,7 @@ MODULES = (
     "remote",
     "harness",
     "examiner",
+    "zygote",
     "processes",
     "jobs",
     "serve",

@@ -21,6 +21,7 @@ from .limits import apply_limits, environment, make_oom_target
 from .processes import Processes, Supervised
 from .verdicts import compile_verdict, cpu_of, decode_status, verdict
 from .wipe import wipe
+from .zygote import Zygote
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,6 +43,9 @@ class Runner:
         self.cgroup = Cgroup.find()
         self.processes = Processes(self.cgroup)
         self.candidate_source = candidate_bundle()
+        self.zygote = Zygote(
+            self.processes.spawn, ["python3", "-I", "-c", zygote_bundle()], self.processes.keep
+        )
 
     # ---- a job ---------------------------------------------------------------------------
     def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
@@ -292,15 +296,17 @@ class Runner:
         stdin_fd = stdin_file("", workdir)
         argv = self.candidate_argv(dict(spec, mode="serve"))
 
+        rlimits = (
+            limits["time_s"],
+            memory_mb,
+            processes,
+            limits["file_size_mb"],
+            limits["open_files"],
+            bool(lang.get("rlimit_data", True)),
+        )
+
         def candidate() -> NoReturn:
-            apply_limits(
-                limits["time_s"],
-                memory_mb,
-                processes,
-                limits["file_size_mb"],
-                limits["open_files"],
-                bool(lang.get("rlimit_data", True)),
-            )
+            apply_limits(*rlimits)
             make_oom_target()
             os.chdir(workdir)
             os.umask(0o022)
@@ -322,11 +328,16 @@ class Runner:
 
         oom_before = self.cgroup.oom_kills()
         group_before = self.cgroup.cpu_seconds()
-        candidate_pid = self.processes.spawn(
-            candidate,
-            {0: stdin_fd, 1: out_w, 2: err_w, harness.CALL_FD: to_p_r,
-             harness.RESULT_FD: to_j_w, harness.STATUS_FD: status_w},
-        )  # fmt: skip
+        candidate_fds = {0: stdin_fd, 1: out_w, 2: err_w, harness.CALL_FD: to_p_r,
+                         harness.RESULT_FD: to_j_w, harness.STATUS_FD: status_w}  # fmt: skip
+        candidate_pid = None
+        if self.zygote.ready(env, "/"):
+            # One more process of the uid (the zygote) than a fresh interpreter's run has.
+            zygote_limits = (*rlimits[:2], processes + 1, *rlimits[3:])
+            serve_spec = dict(spec, mode="serve")
+            candidate_pid = self.zygote.fork(serve_spec, candidate_fds, zygote_limits, env, workdir)
+        if candidate_pid is None:
+            candidate_pid = self.processes.spawn(candidate, candidate_fds)
         judge_pid = self.processes.spawn(
             examiner_child,
             {0: null, 1: null, 2: null, examiner.FROM_CANDIDATE_FD: to_j_r,
@@ -475,10 +486,36 @@ def candidate_bundle() -> str:
     the spec from ``sys.argv``."""
     from . import remote, values
 
+    return python_bundle(
+        (values, remote, harness),
+        f"from {harness.__name__} import main as _main, SPEC_KEYS as _K\n"
+        "_main(dict(zip(_K, _s.argv[1:])), forked=False)\n",
+    )
+
+
+def zygote_bundle() -> str:
+    """The zygote for ``python3 -I -c``: the candidate's modules, ``limits`` and
+    ``zygote``, the prelude's modules imported once (each candidate starts warm), then
+    the zygote's loop on its control socket."""
+    from . import limits, remote, values, zygote
+
+    return python_bundle(
+        (values, remote, harness, limits, zygote),
+        f"import {remote.__name__}, {limits.__name__}\n"
+        f"from {harness.__name__} import warm as _warm\n"
+        f"from {zygote.__name__} import serve as _serve\n"
+        "_warm()\n"
+        "_serve()\n",
+    )
+
+
+def python_bundle(modules: tuple[Any, ...], tail: str) -> str:
+    """A program for ``python3 -I -c`` that holds ``modules`` (under the runner's package
+    name, imported from their source by an importer of its own) and runs ``tail``."""
     package = __name__.rsplit(".", 1)[0]
     parts = package.split(".")
     sources = {".".join(parts[: i + 1]): "" for i in range(len(parts))}
-    for module in (values, remote, harness):
+    for module in modules:
         sources[module.__name__] = _source_of(module)
     return (
         "import importlib.machinery as _m, sys as _s\n"
@@ -493,9 +530,7 @@ def candidate_bundle() -> str:
         "    def exec_module(self, module):\n"
         "        exec(compile(_S[module.__name__], '<candidate>/' + module.__name__, 'exec'),"
         " module.__dict__)\n"
-        "_s.meta_path.insert(0, _B())\n"
-        f"from {harness.__name__} import main as _main, SPEC_KEYS as _K\n"
-        "_main(dict(zip(_K, _s.argv[1:])), forked=False)\n"
+        "_s.meta_path.insert(0, _B())\n" + tail
     )
 
 

@@ -2,8 +2,8 @@
 
 The runner is the container's init, so ``kill(-1, SIGKILL)`` reaches every other process
 in the container (the test, its children, daemons it started) and orphans come back to
-it to be reaped.  A test's end is therefore simple: kill everything but us, reap until
-``/proc`` lists only us.
+it to be reaped.  A test's end is therefore simple: kill everything but us (and the
+zygote, which forks candidates and is spared), reap until ``/proc`` lists only us.
 
 The wall deadline measures the program's own time, not the node's load: time a test's
 processes spent runnable but waiting for a CPU (their ``run_delay`` in
@@ -16,12 +16,13 @@ deadline as before (``"wall"``); one still starved at the stretched end is stopp
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import select
 import signal
 import time
 import traceback
+
+from .zygote import map_descriptors
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -130,6 +131,7 @@ class Processes:
         self.cgroup = cgroup
         self.pid = os.getpid()
         self.exited: dict[int, tuple[int, Any]] = {}  # pid -> (status, rusage), reaped early
+        self.keep: set[int] = set()  # children the clean-up spares (the zygote) while alive
         self.wakeup_r, self.wakeup_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
     def install_signals(self) -> None:
@@ -150,18 +152,36 @@ class Processes:
             if pid == 0:
                 return True
             self.exited[pid] = (status, usage)
+            self.keep.discard(pid)
             if block:
                 return True
 
-    @staticmethod
-    def kill_all() -> None:
-        """SIGKILL every process but the runner (as PID 1, kill(-1) reaches them all)."""
+    def kill_all(self) -> None:
+        """SIGKILL every process but the runner (as PID 1, kill(-1) reaches them all) and
+        the ones in ``keep`` (the zygote).  With some to spare, everyone is first stopped
+        at once (``kill(-1, SIGSTOP)``: a stopped process cannot fork), then each other
+        one is killed and the spared ones continue."""
+        if not self.keep:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(-1, signal.SIGKILL)
+            return
         with contextlib.suppress(ProcessLookupError):
-            os.kill(-1, signal.SIGKILL)
+            os.kill(-1, signal.SIGSTOP)
+        for pid in self.others():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        for pid in self.keep:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def others(self) -> list[int]:
-        """Processes other than the runner (all of them are the tests')."""
-        return [int(n) for n in os.listdir("/proc") if n.isdigit() and int(n) != self.pid]
+        """Processes other than the runner and the spared ones (all of them are the
+        tests')."""
+        return [
+            int(n)
+            for n in os.listdir("/proc")
+            if n.isdigit() and int(n) != self.pid and int(n) not in self.keep
+        ]
 
     def settle(self, timeout: float = 3.0) -> bool:
         """Kill and reap until no other process is left; False if some would not go."""
@@ -193,19 +213,7 @@ class Processes:
                 for sig in (signal.SIGCHLD, signal.SIGPIPE, signal.SIGXFSZ, *RUNNER_IGNORES):
                     signal.signal(sig, signal.SIG_DFL)
                 os.setsid()
-                moved = {
-                    target: fcntl.fcntl(source, fcntl.F_DUPFD, 64) for target, source in fds.items()
-                }
-                for target, source in moved.items():
-                    os.dup2(source, target)
-                keep = set(moved)
-                for name in os.listdir("/proc/self/fd"):
-                    fd = int(name)
-                    if fd not in keep:
-                        try:
-                            os.close(fd)
-                        except OSError:
-                            pass
+                map_descriptors(fds)
                 child()
             except BaseException:  # noqa: BLE001 - the child must never return into the runner
                 with contextlib.suppress(BaseException):
