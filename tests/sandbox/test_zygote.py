@@ -38,7 +38,9 @@ ZYGOTES_DEF = code("""
 ZYGOTES = ZYGOTES_DEF + "\nprint(*(f'{pid}:{state}' for pid, state in zygotes()))\n"
 
 SQUARE = fenced("def square(x):\n    return x * x\n")
-CHECK_SQUARE = "def check(candidate):\n    assert candidate(3) == 9\n    assert candidate(-4) == 16\n"
+CHECK_SQUARE = (
+    "def check(candidate):\n    assert candidate(3) == 9\n    assert candidate(-4) == 16\n"
+)
 
 
 @pytest.fixture
@@ -83,7 +85,10 @@ def test_the_zygote_starts_with_the_first_assert_job_and_outlives_jobs(loop, sol
 
 def test_a_program_cannot_reach_into_the_zygote(loop, solo):
     assert checked(loop, solo) == 1.0
-    probe = ZYGOTES_DEF + "\n" + code("""
+    probe = (
+        ZYGOTES_DEF
+        + "\n"
+        + code("""
         import ctypes, os
         found = zygotes()
         escaped = []
@@ -105,6 +110,7 @@ def test_a_program_cannot_reach_into_the_zygote(loop, solo):
                 escaped.append("ptrace")
         print("ESCAPED" if escaped else "contained", len(found), *escaped)
     """)
+    )
     assert stdio(loop, solo, probe) == "contained 1"
 
 
@@ -112,13 +118,17 @@ def test_a_program_cannot_reach_into_the_zygote(loop, solo):
 def test_a_signalled_zygote_is_continued_or_replaced(loop, solo, signal_name):
     assert checked(loop, solo) == 1.0
     [before] = zygotes(loop, solo)
-    hit = ZYGOTES_DEF + "\n" + code(f"""
+    hit = (
+        ZYGOTES_DEF
+        + "\n"
+        + code(f"""
         import os, signal, time
         for pid, _state in zygotes():
             os.kill(pid, signal.{signal_name})
             print("sent", pid)
         time.sleep(0.2)
     """)
+    )
     assert stdio(loop, solo, hit) == f"sent {before.split(':')[0]}"
     assert checked(loop, solo) == 1.0  # assert mode works at once
     [after] = zygotes(loop, solo)
