@@ -133,6 +133,31 @@ def check_paths(
     return parquet_out, completed_lines(output_path) if resume else 0
 
 
+def plan_run(
+    input_path: Path, output_path: Path, resume: bool, overwrite: bool
+) -> tuple[BatchStats, dict[str, str] | None]:
+    """Check the paths and count the input: the run's stats (total and skipped) and the
+    Parquet column kinds of the output (None for JSONL).  Shared by the local and the Ray
+    engines, so both refuse the same runs and report the same counts."""
+    parquet_out, skipped = check_paths(input_path, output_path, resume, overwrite)
+    try:
+        stats = BatchStats(total=count_records(input_path), skipped=skipped)
+    except RecordsError as exc:
+        raise BatchError(str(exc)) from exc
+    if stats.skipped > stats.total:
+        raise BatchError(
+            f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
+        )
+    return stats, ({**RESULT_KINDS, "line": "json"} if parquet_out else None)
+
+
+def progress_bar(stats: BatchStats, progress: bool) -> tqdm:
+    """The run's bar on stderr, starting at the lines a resumed run skips."""
+    return tqdm(
+        total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
+    )
+
+
 async def score_records(
     scorer: Scorer,
     chunk: list[dict[str, Any] | InvalidRecord],
@@ -180,19 +205,8 @@ async def score_file(
 
     See the module docstring; ``columns`` maps item fields to the input's column names.
     """
-    parquet_out, skipped = check_paths(input_path, output_path, resume, overwrite)
-    try:
-        stats = BatchStats(total=count_records(input_path), skipped=skipped)
-    except RecordsError as exc:
-        raise BatchError(str(exc)) from exc
-    if stats.skipped > stats.total:
-        raise BatchError(
-            f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
-        )
-    kinds = {**RESULT_KINDS, "line": "json"} if parquet_out else None
-    bar = tqdm(
-        total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
-    )
+    stats, kinds = plan_run(input_path, output_path, resume, overwrite)
+    bar = progress_bar(stats, progress)
     async with open_runtime(settings, registry, start_sandbox=False) as runtime:
         records = read_records(input_path, skip=stats.skipped)
         try:

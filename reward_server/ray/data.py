@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import logging
 import pickle
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,10 @@ from ray.data.block import BlockMetadata
 from ray.data.datasource import Datasource, ReadTask
 from tqdm import tqdm
 
-from ..batch import RESULT_KINDS, BatchError, BatchStats, check_paths, score_records
+from ..batch import BatchError, BatchStats, plan_run, progress_bar, score_records
 from ..config import Settings
 from ..engine import Engine
-from ..records import ColumnMap, InvalidRecord, RecordsError, count_records, open_writer
+from ..records import ColumnMap, InvalidRecord, RecordsError, open_writer
 from . import cluster
 from .data_plan import DEFAULT_SHARD_ROWS, Shard, plan_actors, plan_shards, read_shard
 from .options import RayOptions
@@ -200,21 +199,13 @@ def score_dataset(
     shard_rows: int = DEFAULT_SHARD_ROWS,
 ) -> BatchStats:
     """Score ``input_path`` into ``output_path`` on a Ray cluster (see the module docstring)."""
-    parquet_out, skipped = check_paths(input_path, output_path, resume, overwrite)
+    # The same checks and count (and so the same summary) as the local engine's.
+    stats, kinds = plan_run(input_path, output_path, resume, overwrite)
     try:
-        # The same count (and so the same summary and checks) as the local engine's.
-        stats = BatchStats(total=count_records(input_path), skipped=skipped)
-        shards = plan_shards(input_path, shard_rows=shard_rows, skip=skipped)
+        shards = plan_shards(input_path, shard_rows=shard_rows, skip=stats.skipped)
     except RecordsError as exc:
         raise BatchError(str(exc)) from exc
-    if stats.skipped > stats.total:
-        raise BatchError(
-            f"{output_path} has more lines ({stats.skipped}) than {input_path} ({stats.total})"
-        )
-    kinds = {**RESULT_KINDS, "line": "json"} if parquet_out else None
-    bar = tqdm(
-        total=stats.total, initial=stats.skipped, unit="item", file=sys.stderr, disable=not progress
-    )
+    bar = progress_bar(stats, progress)
     options = RayOptions()
     started = False
     if shards:  # nothing left to score (an empty input, a finished run resumed): no cluster
