@@ -27,6 +27,7 @@ MODULES = (
     "harness",
     "examiner",
     "zygote",
+    "programs",
     "processes",
     "jobs",
     "serve",

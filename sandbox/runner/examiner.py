@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 
 from . import remote
@@ -43,6 +44,9 @@ ERROR_TEXT = 300  # characters of a failed check's exception kept in the report
 def main(job: dict[str, Any], marker: str) -> NoReturn:
     """Run the job's checks; never returns."""
     report: dict[str, Any]
+    # A program that ended before a question reaches it is a closed channel (EPIPE, then
+    # "candidate_gone"), not the judge's death by SIGPIPE.
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     try:
         os.chdir("/")
         peer = remote.Peer(

@@ -19,6 +19,7 @@ from .cgroup import Cgroup
 from .files import fetch_files, marker_pipe, memfd_with, place_files, stdin_file, write_file
 from .limits import apply_limits, environment, make_oom_target
 from .processes import Processes, Supervised
+from .programs import candidate_bundle, zygote_bundle
 from .verdicts import compile_verdict, cpu_of, decode_status, verdict
 from .wipe import wipe
 from .zygote import Zygote
@@ -243,22 +244,7 @@ class Runner:
         pid = self.processes.spawn(child, fds)
         for fd in to_close:
             os.close(fd)
-        caps = {
-            "stdout": int(limits["output_bytes"]),
-            "stderr": int(limits["stderr_bytes"]),
-            "harness": harness_cap,
-            "status": 16,
-        }
-        seen = self.processes.supervise(
-            pid,
-            streams,
-            float(limits["wall_time_s"]),
-            int(limits["output_bytes"]),
-            caps,
-            guard_memory=True,
-            stretch=float(limits.get("wall_stretch", 1.0)),
-            cpu_limit_s=float(limits["time_s"]),
-        )
+        seen = self._supervise_test(pid, streams, limits, harness_cap)
         self.processes.settle()
         return self._report(seen, limits, oom_before, group_before)
 
@@ -346,22 +332,8 @@ class Runner:
         for fd in (to_p_r, to_p_w, to_j_r, to_j_w, out_w, err_w, status_w, report_w, null):
             os.close(fd)
         os.close(stdin_fd)
-        caps = {
-            "stdout": int(limits["output_bytes"]),
-            "stderr": int(limits["stderr_bytes"]),
-            "harness": REPORT_CAP,
-            "status": 16,
-        }
-        seen = self.processes.supervise(
-            judge_pid,
-            {"stdout": out_r, "stderr": err_r, "harness": report_r, "status": status_r},
-            float(limits["wall_time_s"]),
-            int(limits["output_bytes"]),
-            caps,
-            guard_memory=True,
-            stretch=float(limits.get("wall_stretch", 1.0)),
-            cpu_limit_s=float(limits["time_s"]),
-        )
+        streams = {"stdout": out_r, "stderr": err_r, "harness": report_r, "status": status_r}
+        seen = self._supervise_test(judge_pid, streams, limits, REPORT_CAP)
         try:
             report = json.loads(bytes(seen.buffers.get("harness", b"")) or b"null")
         except ValueError:
@@ -394,6 +366,28 @@ class Runner:
             )
             run.update(verdict=result, reason=reason, exit_code=code, signal=sig)
         return run
+
+    def _supervise_test(
+        self, pid: int, streams: dict[str, int], limits: dict[str, Any], harness_cap: int
+    ) -> Supervised:
+        """Supervise one test's process under the job's limits: output caps, the wall
+        deadline on the program's own time, the memory guard."""
+        caps = {
+            "stdout": int(limits["output_bytes"]),
+            "stderr": int(limits["stderr_bytes"]),
+            "harness": harness_cap,
+            "status": 16,
+        }
+        return self.processes.supervise(
+            pid,
+            streams,
+            float(limits["wall_time_s"]),
+            int(limits["output_bytes"]),
+            caps,
+            guard_memory=True,
+            stretch=float(limits.get("wall_stretch", 1.0)),
+            cpu_limit_s=float(limits["time_s"]),
+        )
 
     def _report(
         self, seen: Supervised, limits: dict[str, Any], oom_before: int, group_before: float
@@ -478,66 +472,3 @@ def restore_root(root: str) -> str | None:
 
 def _stdio_case(case: Any) -> dict[str, Any]:
     return case if isinstance(case, dict) else {"stdin": case}
-
-
-def candidate_bundle() -> str:
-    """The candidate's harness for ``python3 -I -c``: the modules it uses (``values``,
-    ``remote``, ``harness``) under the runner's package name, then ``harness.main`` with
-    the spec from ``sys.argv``."""
-    from . import remote, values
-
-    return python_bundle(
-        (values, remote, harness),
-        f"from {harness.__name__} import main as _main, SPEC_KEYS as _K\n"
-        "_main(dict(zip(_K, _s.argv[1:])), forked=False)\n",
-    )
-
-
-def zygote_bundle() -> str:
-    """The zygote for ``python3 -I -c``: the candidate's modules, ``limits`` and
-    ``zygote``, the prelude's modules imported once (each candidate starts warm), then
-    the zygote's loop on its control socket."""
-    from . import limits, remote, values, zygote
-
-    return python_bundle(
-        (values, remote, harness, limits, zygote),
-        f"import {remote.__name__}, {limits.__name__}\n"
-        f"from {harness.__name__} import warm as _warm\n"
-        f"from {zygote.__name__} import serve as _serve\n"
-        "_warm()\n"
-        "_serve()\n",
-    )
-
-
-def python_bundle(modules: tuple[Any, ...], tail: str) -> str:
-    """A program for ``python3 -I -c`` that holds ``modules`` (under the runner's package
-    name, imported from their source by an importer of its own) and runs ``tail``."""
-    package = __name__.rsplit(".", 1)[0]
-    parts = package.split(".")
-    sources = {".".join(parts[: i + 1]): "" for i in range(len(parts))}
-    for module in modules:
-        sources[module.__name__] = _source_of(module)
-    return (
-        "import importlib.machinery as _m, sys as _s\n"
-        f"_S = {sources!r}\n"
-        "class _B:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name in _S:\n"
-        "            return _m.ModuleSpec(name, self, origin='<candidate>/' + name,"
-        " is_package=not _S[name])\n"
-        "    def create_module(self, spec):\n"
-        "        return None\n"
-        "    def exec_module(self, module):\n"
-        "        exec(compile(_S[module.__name__], '<candidate>/' + module.__name__, 'exec'),"
-        " module.__dict__)\n"
-        "_s.meta_path.insert(0, _B())\n" + tail
-    )
-
-
-def _source_of(module: Any) -> str:
-    """A module's source through its loader: the file on a host, the bundle's text in the
-    container (where exec mode passes it to ``python3 -c``)."""
-    source = module.__spec__.loader.get_source(module.__name__)
-    if not source:
-        raise RuntimeError(f"no source for {module.__name__}")
-    return str(source)

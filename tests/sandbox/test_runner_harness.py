@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.runner import examiner, harness, remote
-from sandbox.runner.jobs import candidate_bundle
+from sandbox.runner.programs import candidate_bundle
 
 #: Puts the test's pipes on the harness's descriptor numbers, then execs the harness.
 WRAPPER = textwrap.dedent("""

@@ -14,27 +14,10 @@ from sandbox.docker import DockerSandbox
 from sandbox.types import Job, TestCase
 from tests.sandbox.conftest import Judge, fenced, pool_config
 from tests.sandbox.test_exploits import OTHERS, code
+from tests.sandbox.test_exploits import ZYGOTES as ZYGOTES_DEF
 
 pytestmark = pytest.mark.docker
 
-ZYGOTES_DEF = code("""
-    def zygotes():
-        import os
-        found = []
-        for p in os.listdir("/proc"):
-            if not p.isdigit() or int(p) in (1, os.getpid()):
-                continue
-            try:
-                with open(f"/proc/{p}/cmdline", "rb") as f:
-                    cmdline = f.read()
-                with open(f"/proc/{p}/stat", "rb") as f:
-                    fields = f.read().rsplit(b")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            if cmdline.endswith(b"_serve()\\n\\x00") and int(fields[1]) == 1:
-                found.append((int(p), fields[0].decode()))
-        return found
-""")
 ZYGOTES = ZYGOTES_DEF + "\nprint(*(f'{pid}:{state}' for pid, state in zygotes()))\n"
 
 SQUARE = fenced("def square(x):\n    return x * x\n")
