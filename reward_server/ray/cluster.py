@@ -68,7 +68,12 @@ def connect(
     if address:
         ray.init(address=address, log_to_driver=log_to_driver)
         return False
-    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": log_to_driver}
+    # A cluster of this process alone: on loopback, where no other node could join it.
+    kwargs: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": log_to_driver,
+        "_node_ip_address": "127.0.0.1",
+    }
     if num_cpus is not None:
         kwargs["num_cpus"] = num_cpus
     if docker_resource and docker_available(docker_url):

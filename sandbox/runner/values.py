@@ -2,7 +2,8 @@
 
 The candidate's objects never reach the process that decides a verdict: a value is
 rebuilt there from plain data (numbers, strings, bytes, lists, tuples, dicts, sets,
-complex, Decimal, Fraction, deque, range), so an object whose ``__eq__`` is always true
+complex, Decimal, Fraction, deque, range, and the built-in types themselves by name,
+so ``isinstance(x, int)`` with an ``int`` passed in works on either side), so an object whose ``__eq__`` is always true
 arrives as what it is made of, or not at all.  A subclass of a plain type (a namedtuple,
 an ``IntEnum``, a ``Counter``) travels as its base type's data, read through the base
 type's own methods, so none of its overrides runs on the way.
@@ -59,13 +60,15 @@ def encode(value: Any, keep: Callable[[Any], Any] | None = None, depth: int = 0)
     if kind is dict:
         return {"$": "dict", "v": _pairs(dict.items(value), keep, depth)}
     if kind is set or kind is frozenset:
-        return {"$": kind.__name__, "v": [encode(v, keep, depth + 1) for v in value]}
+        return _set_form(value, keep, depth)
     if kind is bytes or kind is bytearray:
         return {"$": kind.__name__, "v": base64.b64encode(bytes(value)).decode("ascii")}
     if kind is complex:
         return {"$": "complex", "v": [_float(value.real), _float(value.imag)]}
     if kind is range:
         return {"$": "range", "v": [value.start, value.stop, value.step]}
+    if kind is type and _builtin_type(value.__name__) is value:
+        return {"$": "type", "v": value.__name__}  # int, str, ValueError: by name
     special = _SPECIAL_ENCODERS.get((kind.__module__, kind.__qualname__))
     if special is not None:
         return special(value, keep, depth)
@@ -103,6 +106,9 @@ def decode(data: Any, ref: Callable[..., Any] | None = None, depth: int = 0) -> 
     builder = _DECODERS.get(tag)
     if builder is None:
         raise ValueError(f"unknown value tag {tag!r}")
+    if data.get("m") == 1 and tag in ("set", "frozenset"):  # the order of a set literal
+        merged = _merged(_seq(body, ref, depth))
+        return merged if tag == "set" else frozenset(merged)
     return builder(body, ref, depth)
 
 
@@ -190,6 +196,44 @@ _SPECIAL_ENCODERS: dict[tuple[str, str], Any] = {
 }
 
 
+#: Sets up to this size carry how to rebuild them in the same iteration order.
+ORDER_HINT_MAX = 10_000
+_HASHED_AS_DATA = (int, bool, float, str, bytes, complex, type(None))
+
+
+def _set_form(value: Any, keep: Callable[[Any], Any] | None, depth: int) -> Any:
+    """A set's form; ``"m": 1`` when it iterates as one rebuilt by merging (what a set
+    literal is: ``SET_UPDATE`` from a constant) rather than by adding elements one by
+    one (``set(list)``).  The two give different table sizes, so a set of small ints
+    such as ``{12, 13, 14, 15, 16}`` iterates differently; a program that turns its
+    argument into a tuple must see the order the test code's own set had."""
+    elements = list(value)
+    form: dict[str, Any] = {
+        "$": type(value).__name__,
+        "v": [encode(v, keep, depth + 1) for v in elements],
+    }
+    plain = len(elements) <= ORDER_HINT_MAX and all(_hashed_as_data(e, 0) for e in elements)
+    if plain and list(set(elements)) != elements and list(_merged(elements)) == elements:
+        form["m"] = 1
+    return form
+
+
+def _hashed_as_data(value: Any, depth: int) -> bool:
+    """Whether hashing ``value`` runs no code but the interpreter's (plain data only)."""
+    kind = type(value)
+    if kind in _HASHED_AS_DATA:
+        return True
+    if (kind is tuple or kind is frozenset) and depth < 4:
+        return all(_hashed_as_data(v, depth + 1) for v in value)
+    return False
+
+
+def _merged(elements: list[Any]) -> set[Any]:
+    rebuilt: set[Any] = set()
+    rebuilt.update(frozenset(elements))
+    return rebuilt
+
+
 def _type_name(kind: type) -> str:
     module = getattr(kind, "__module__", "") or ""
     name = getattr(kind, "__qualname__", "") or getattr(kind, "__name__", "object")
@@ -259,6 +303,21 @@ def _dec_fraction(body: Any, ref: Any, depth: int) -> Any:
     return fractions.Fraction(parts[0], parts[1])
 
 
+def _builtin_type(name: Any) -> Any:
+    """The built-in type called ``name`` (``int``, ``dict``, ``ValueError``), else None."""
+    import builtins
+
+    found = getattr(builtins, name, None) if type(name) is str else None
+    return found if type(found) is type else None
+
+
+def _dec_type(body: Any, ref: Any, depth: int) -> Any:
+    found = _builtin_type(body)
+    if found is None:
+        raise ValueError(f"not a built-in type: {body!r}"[:200])
+    return found
+
+
 def _dec_deque(body: Any, ref: Any, depth: int) -> Any:
     import collections
 
@@ -278,4 +337,5 @@ _DECODERS: dict[str, Any] = {
     "decimal": _dec_decimal,
     "fraction": _dec_fraction,
     "deque": _dec_deque,
+    "type": _dec_type,
 }

@@ -40,7 +40,9 @@ def test_the_bundle_holds_each_module_verbatim_and_is_deterministic():
     for name, source in sources.items():
         file = "__init__" if name == "sandbox_runner" else name.rsplit(".", 1)[1]
         assert source == (RUNNER_DIR / f"{file}.py").read_text("utf-8")
-        assert repr(source) in bundler.bundle()
+    packed = bundler.pack(sources)
+    assert repr(packed) in bundler.bundle()
+    assert bundler.unpack(packed) == sources
     assert bundler.bundle() == bundler.bundle()
     assert len(bundler.bundle().encode()) < bundler.MAX_ARG_BYTES
 
