@@ -322,6 +322,8 @@ class Runner:
             zygote_limits = (*rlimits[:2], processes + 1, *rlimits[3:])
             serve_spec = dict(spec, mode="serve")
             candidate_pid = self.zygote.fork(serve_spec, candidate_fds, zygote_limits, env, workdir)
+            if candidate_pid is None:  # a late candidate of the failed zygote must not
+                self.processes.settle()  # share the pipes with the fresh one below
         if candidate_pid is None:
             candidate_pid = self.processes.spawn(candidate, candidate_fds)
         judge_pid = self.processes.spawn(

@@ -183,17 +183,18 @@ class Zygote:
         return None
 
     def stop(self) -> None:
-        """Kill the zygote (if any) and forget it; the runner reaps it."""
+        """Kill the zygote (if any) and forget it; the runner reaps it.  One already reaped
+        is not signalled: its pid may be another process's by now."""
         if self.sock is not None:
             self.sock.close()
             self.sock = None
-        if self.pid is not None:
+        if self.pid is not None and self.pid in self.keep:  # not reaped: the pid is its
             self.keep.discard(self.pid)
             try:
                 os.kill(self.pid, 9)
             except OSError:
                 pass
-            self.pid = None
+        self.pid = None
 
     def _start(self, env: dict[str, str], workdir: str) -> bool:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
