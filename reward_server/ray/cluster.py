@@ -68,12 +68,7 @@ def connect(
     if address:
         ray.init(address=address, log_to_driver=log_to_driver)
         return False
-    # A cluster of this process alone: on loopback, where no other node could join it.
-    kwargs: dict[str, Any] = {
-        "include_dashboard": False,
-        "log_to_driver": log_to_driver,
-        "_node_ip_address": "127.0.0.1",
-    }
+    kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": log_to_driver}
     if num_cpus is not None:
         kwargs["num_cpus"] = num_cpus
     if docker_resource and docker_available(docker_url):

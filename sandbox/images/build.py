@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tarfile
 import tempfile
@@ -28,7 +29,7 @@ import docker
 from docker.errors import ImageNotFound
 
 #: Bump when the recipe changes in a way the package list does not show.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2  # 2: no setuid/setgid files, no su or nsenter
 SUITE = "bookworm"
 DEFAULT_TAG = "reward-server-sandbox:latest"
 LABEL_RECIPE = "reward-server.sandbox.recipe"
@@ -59,6 +60,9 @@ _PRUNE = (
     "var/log",
     "debootstrap",
 )
+#: Programs a sandboxed program has no use for and that only ever help an escape (the
+#: container already runs with no-new-privileges and no capabilities: this is depth).
+_REMOVE = ("usr/bin/su", "usr/bin/nsenter")
 _IMAGE_ENV = {
     "PATH": "/usr/local/bin:/usr/bin:/bin",
     "LANG": "C.UTF-8",
@@ -88,6 +92,8 @@ def recipe_hash(languages: Iterable[str] = DEFAULT_LANGUAGES) -> str:
         "packages": packages_for(languages),
         "env": _IMAGE_ENV,
         "prune": _PRUNE,
+        "remove": _REMOVE,
+        "setuid": "none",
     }
     return hashlib.sha256(json.dumps(recipe, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -232,6 +238,7 @@ def _build_debootstrap(
             if target.is_dir():
                 shutil.rmtree(target)
                 target.mkdir(parents=True, exist_ok=True)
+        harden(rootfs)
         archive = work / "rootfs.tar"
         with tarfile.open(archive, "w") as tar:
             tar.add(rootfs, arcname=".")
@@ -247,6 +254,19 @@ def _build_debootstrap(
     if (image.labels or {}).get(LABEL_RECIPE) != labels[LABEL_RECIPE]:
         raise RuntimeError(f"imported image {tag} lacks the recipe label")
     return image.id
+
+
+def harden(rootfs: Path) -> None:
+    """Drop the setuid and setgid bits of every file and remove :data:`_REMOVE`, as the
+    Dockerfile does with ``find -perm /6000`` and ``rm``."""
+    for rel in _REMOVE:
+        (rootfs / rel).unlink(missing_ok=True)
+    for dirpath, _dirs, files in os.walk(rootfs):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISREG(mode) and mode & (stat.S_ISUID | stat.S_ISGID):
+                os.chmod(path, stat.S_IMODE(mode) & ~(stat.S_ISUID | stat.S_ISGID))
 
 
 def _build_dockerfile(

@@ -39,6 +39,10 @@ def _env(**extra: str) -> dict[str, str]:
     }
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Command:
     """A command that serves until signalled; its output goes to a file."""
 
@@ -46,7 +50,15 @@ class Command:
         self.log = log
         self._fh = log.open("w")
         self.proc = subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=self._fh, text=True
+            args,
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=self._fh,
+            text=True,
+            # As from a terminal: a suite started in the background (nohup ... &) runs with
+            # SIGINT ignored, which its children would inherit, so Ctrl-C would never arrive.
+            preexec_fn=_default_sigint,
         )
 
     def first_line(self, timeout: float = 180.0) -> str:

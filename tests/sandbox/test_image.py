@@ -9,6 +9,7 @@ from sandbox.images.build import (
     LABEL_RECIPE,
     apt_mirror,
     ensure_image,
+    harden,
     image_languages,
     packages_for,
     recipe_hash,
@@ -63,3 +64,31 @@ def test_image_is_reused_when_its_recipe_matches(sandbox_image, docker_client):
 def test_image_with_more_languages_serves_fewer(sandbox_image, docker_client):
     before = docker_client.images.get(sandbox_image).id
     assert ensure_image(sandbox_image, languages=["python"], client=docker_client) == before
+
+
+@pytest.mark.docker
+def test_the_image_has_no_setuid_files_su_or_nsenter(sandbox_image, docker_client):
+    found = docker_client.containers.run(
+        sandbox_image,
+        [
+            "sh",
+            "-c",
+            "find / -xdev -type f -perm /6000; ls /usr/bin/su /usr/bin/nsenter 2>&1 | grep -v 'No such'; true",
+        ],
+        network_mode="none",
+        remove=True,
+    )
+    assert found.decode().split() == []
+
+
+def test_harden_drops_the_bits_and_the_tools(tmp_path):
+    (tmp_path / "usr" / "bin").mkdir(parents=True)
+    for name, mode in (("su", 0o4755), ("passwd", 0o4755), ("wall", 0o2755), ("ls", 0o755)):
+        path = tmp_path / "usr" / "bin" / name
+        path.write_text("")
+        path.chmod(mode)
+    harden(tmp_path)
+    assert sorted(p.name for p in (tmp_path / "usr" / "bin").iterdir()) == ["ls", "passwd", "wall"]
+    assert {oct(p.stat().st_mode & 0o7777) for p in (tmp_path / "usr" / "bin").iterdir()} == {
+        "0o755"
+    }

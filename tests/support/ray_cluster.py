@@ -21,7 +21,6 @@ def local_cluster(num_cpus: int = 2, docker: bool = True) -> Iterator[str]:
         include_dashboard=False,
         log_to_driver=False,
         object_store_memory=512 * 1024 * 1024,
-        _node_ip_address="127.0.0.1",  # loopback only: nothing leaves this machine
     )
     try:
         yield ray.get_runtime_context().gcs_address
