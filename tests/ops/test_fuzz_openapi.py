@@ -39,6 +39,23 @@ MAX_EXAMPLES = 1000
 FUZZER_OWN_ERRORS = ("AST constructor recursion depth mismatch",)
 
 
+def fuzzers_own(errors: list[dict], output: str) -> list[dict]:
+    """The report's errors less the fuzzer's own.  The JSON report may keep only an
+    error's title ("Runtime Error") and count, with the message in the run's output:
+    such an entry is the fuzzer's own when its output shows as many of those messages."""
+    own = sum(output.count(message) for message in FUZZER_OWN_ERRORS)
+    left = []
+    for error in errors:
+        count = int(error.get("count", 1))
+        if any(message in json.dumps(error) for message in FUZZER_OWN_ERRORS):
+            continue
+        if error.get("title") == "Runtime Error" and own >= count:
+            own -= count
+            continue
+        left.append(error)
+    return left
+
+
 @pytest.mark.slow
 def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(tmp_path: Path):
     report = tmp_path / "report.json"
@@ -80,5 +97,4 @@ def test_schemathesis_finds_no_server_error_and_no_answer_off_the_schema(tmp_pat
     assert alive, "the server died under fuzzing"
     assert result["test_cases"]["generated"] >= 2000, summary
     assert result["failures"] == [], summary
-    errors = [e for e in result["errors"] if not any(m in json.dumps(e) for m in FUZZER_OWN_ERRORS)]
-    assert errors == [], summary
+    assert fuzzers_own(result["errors"], run.stdout) == [], summary
