@@ -95,38 +95,20 @@ def score(
         columns = ColumnMap.parse(column_map)
         check_preset(preset)
         settings = _settings(workers=workers)
+        common: dict[str, Any] = {
+            "resume": resume, "overwrite": overwrite, "chunk_size": chunk_size,
+            "preset": preset, "progress": progress, "columns": columns,
+        }  # fmt: skip
         if engine is BatchEngine.ray:
             require_ray()
             from .ray.data import score_dataset
 
             stats = score_dataset(
-                input,
-                output,
-                settings,
-                address=address,
-                resume=resume,
-                overwrite=overwrite,
-                chunk_size=chunk_size,
-                preset=preset,
-                progress=progress,
-                columns=columns,
-                actors=actors,
-                shard_rows=shard_rows,
-            )
+                input, output, settings, address=address, actors=actors,
+                shard_rows=shard_rows, **common,
+            )  # fmt: skip
         else:
-            stats = asyncio.run(
-                score_file(
-                    input,
-                    output,
-                    settings,
-                    resume=resume,
-                    overwrite=overwrite,
-                    chunk_size=chunk_size,
-                    preset=preset,
-                    progress=progress,
-                    columns=columns,
-                )
-            )
+            stats = asyncio.run(score_file(input, output, settings, **common))
     except (BatchError, UnknownPreset, RecordsError, RayMissing) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -142,16 +142,22 @@ def read_records(
 
 def _jsonl_rows(path: Path, first: int) -> Iterator[dict[str, Any] | InvalidRecord]:
     with _open_text(path, "r") as fh:
-        for number, line in enumerate(fh, start=first + 1):
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InvalidRecord(number, line.rstrip("\n"), f"not JSON: {exc}")
-                continue
-            if isinstance(obj, dict):
-                yield obj
-            else:
-                yield InvalidRecord(number, obj, "a line must be a JSON object")
+        yield from parse_jsonl_lines(fh, first)
+
+
+def parse_jsonl_lines(lines: Iterable[str], first: int) -> Iterator[dict[str, Any] | InvalidRecord]:
+    """Records of JSONL ``lines`` (line numbers from ``first + 1``): a line that is not a
+    JSON object is an :class:`InvalidRecord`, never an exception."""
+    for number, line in enumerate(lines, start=first + 1):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InvalidRecord(number, line.rstrip("\n"), f"not JSON: {exc}")
+            continue
+        if isinstance(obj, dict):
+            yield obj
+        else:
+            yield InvalidRecord(number, obj, "a line must be a JSON object")
 
 
 def _parquet_rows(

@@ -25,7 +25,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from ..records import JSON_COLUMNS_KEY, InvalidRecord, detect_format, list_shards
+from ..records import (
+    JSON_COLUMNS_KEY,
+    InvalidRecord,
+    detect_format,
+    list_shards,
+    parse_jsonl_lines,
+)
 
 ShardKind = Literal["jsonl", "jsonl.gz", "parquet"]
 #: JSONL lines per shard.  Results reach the driver in input order a shard at a time, so
@@ -167,23 +173,9 @@ def _records(shard: Shard) -> Iterator[dict[str, Any] | InvalidRecord]:
         return
     if shard.kind == "jsonl.gz":
         with gzip.open(path, "rt", encoding="utf-8") as fh:
-            yield from _parse(fh, shard.first)
+            yield from parse_jsonl_lines(fh, shard.first)
         return
-    yield from _parse(_text_lines(path, shard.start, shard.end), shard.first)
-
-
-def _parse(lines: Iterator[str], first: int) -> Iterator[dict[str, Any] | InvalidRecord]:
-    # As records._jsonl_rows: a line that is not a JSON object is an InvalidRecord.
-    for number, line in enumerate(lines, start=first + 1):
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InvalidRecord(number, line.rstrip("\n"), f"not JSON: {exc}")
-            continue
-        if isinstance(obj, dict):
-            yield obj
-        else:
-            yield InvalidRecord(number, obj, "a line must be a JSON object")
+    yield from parse_jsonl_lines(_text_lines(path, shard.start, shard.end), shard.first)
 
 
 def _parquet_group(path: Path, group: int) -> Iterator[dict[str, Any]]:
