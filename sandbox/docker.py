@@ -97,9 +97,28 @@ class _Box:
     sock: socket.socket
     jobs: int = 0
     decoder: AttachDecoder = field(default_factory=AttachDecoder)
+    # A thread inside ``call`` holds the descriptor: ``close_stream`` then only shuts the
+    # socket down and the thread releases it on its way out.
+    _guard: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    _calling: bool = False
+    _closed: bool = False
 
     def call(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         """Send one message and wait for the reply (blocking; runs on a worker thread)."""
+        with self._guard:
+            if self._closed:
+                raise RunnerGone("the stream was closed")
+            self._calling = True
+        try:
+            return self._exchange(message, timeout)
+        finally:
+            with self._guard:
+                self._calling = False
+                release = self._closed
+            if release:
+                self._release()
+
+    def _exchange(self, message: dict[str, Any], timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         self.sock.settimeout(max(0.001, timeout))
         self.sock.sendall(encode(message))
@@ -128,11 +147,22 @@ class _Box:
 
     def close_stream(self) -> None:
         """Close the stream; a thread still waiting on it (a job of a pool that closes)
-        wakes up with EOF (``shutdown`` reaches the socket, ``close`` only the descriptor)."""
+        wakes up with EOF (``shutdown`` reaches the socket, ``close`` only the descriptor).
+
+        The descriptor itself is closed only once no thread is inside ``call``: closed
+        under a thread about to ``poll`` it, its number could be reused by the next socket
+        (the engine's own connection) and the thread would wait on that one instead."""
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        with self._guard:
+            self._closed = True
+            release = not self._calling
+        if release:
+            self._release()
+
+    def _release(self) -> None:
         for closer in (self.sock.close, getattr(self.stream, "close", None)):
             try:
                 if closer:
