@@ -107,9 +107,15 @@ def test_metrics_on_a_port_of_their_own():
 
 
 def test_json_logs_one_line_per_request_and_worker_restarts():
-    env = {"REWARD_LOG_FORMAT": "json", "REWARD_ITEM_DEADLINE_S": "0.001"}
-    # 1 ms: the 27,000-word CoT below takes tens of milliseconds on any machine.
-    long_cot = "<think>" + "Let me think about this problem step by step. " * 3000 + "</think> 4"
+    # The worker pool checks deadlines every 0.1 s, so the item must work far longer than
+    # that, not just longer than the deadline: the 540,000-word CoT takes about 2 s here
+    # (27,000 words took 85 ms and, on a busy machine, once finished before the check).
+    env = {
+        "REWARD_LOG_FORMAT": "json",
+        "REWARD_ITEM_DEADLINE_S": "0.001",
+        "REWARD_MAX_COMPLETION_CHARS": "3000000",
+    }
+    long_cot = "<think>" + "Let me think about this problem step by step. " * 60000 + "</think> 4"
     with ServerProcess(workers=1, extra_env=env, log_level="info") as server:
         rid = "trace-me-1"
         items = [{"completion": GOOD}, {"completion": long_cot, "target_lang": "en"}]
