@@ -249,7 +249,9 @@ def test_pathological_math_answer_is_a_timeout_within_the_deadline(url, answer):
     ]
     t0 = time.monotonic()
     bad, good = post(url, {"items": items}).json()["results"]
-    assert time.monotonic() - t0 < 2.0 + 1.0  # the default deadline, plus HTTP
+    # The default 2 s deadline plus a wide margin for a busy machine: each of these would
+    # run for hours (or exhaust memory) if nothing stopped it.
+    assert time.monotonic() - t0 < 2.0 + 15.0
     assert bad["status"] == "timeout" and bad["reward"] is None
     assert bad["error"]["type"] in ("too_complex", "deadline_exceeded")
     assert good["status"] == "ok" and good["reward"] == 2.0

@@ -93,5 +93,5 @@ def test_deadline_holds_off_the_main_thread(runner):
         t.start()
         t.join(60)
     assert out["status"] == "timeout"
-    assert out["elapsed"] < 5
+    assert out["elapsed"] < 30  # 0.5 s deadline, margin for a busy machine; the hang is forever
     assert out["after"] == 1.0
