@@ -1,7 +1,7 @@
 """Accuracy and latency of the math verifier against math-verify, on the same cases, in one run.
 
 Both verifiers score every case of the hand-labelled tables (``tests/data/math_cases.jsonl``,
-``math_cases_review.jsonl`` and ``math_cases_classes.jsonl``; ``--tables`` picks others)
+``math_cases_adversarial.jsonl`` and ``math_cases_classes.jsonl``; ``--tables`` picks others)
 in this process.  Both are warmed first with one full pass (imports loaded, and the ANTLR
 LaTeX grammar, which both use, compiled), then our caches and math-verify's are emptied
 and the measured passes interleave the two verifiers case by case, so machine noise falls
@@ -33,7 +33,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ("math_cases.jsonl", "math_cases_review.jsonl", "math_cases_classes.jsonl")
+TABLES = ("math_cases.jsonl", "math_cases_adversarial.jsonl", "math_cases_classes.jsonl")
 #: The speed the issue asks for: our time at most this fraction of math-verify's.
 TARGET_RATIO = 0.25
 

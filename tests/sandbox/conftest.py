@@ -126,3 +126,31 @@ def judge(loop: Loop, sandbox: DockerSandbox) -> Judge:
 def fenced(code: str, language: str = "python") -> str:
     """A completion whose answer is ``code`` in a fenced block."""
     return f"<think>\nreasoning\n</think>\nHere is the program:\n```{language}\n{code}\n```\n"
+
+
+@pytest.fixture(scope="module")
+def solo(
+    request: pytest.FixtureRequest,
+    loop: Loop,
+    sandbox_image: str,
+    test_owner: str,
+    docker_client: docker.DockerClient,
+) -> Iterator[DockerSandbox]:
+    """A pool of one container, so consecutive jobs share it (one per test module)."""
+    owner = f"{test_owner}-solo-{request.module.__name__.rsplit('.', 1)[-1]}"
+    backend = DockerSandbox(pool_config(sandbox_image, owner, pool_size=1), client=docker_client)
+    loop.run(backend.start())
+    yield backend
+    loop.run(backend.close())
+
+
+@pytest.fixture(scope="module")
+def exec_judge(
+    loop: Loop, sandbox_image: str, test_owner: str, docker_client: docker.DockerClient
+) -> Iterator[Judge]:
+    """A pool that runs each Python test in a fresh interpreter (python_mode exec)."""
+    config = pool_config(sandbox_image, f"{test_owner}-exec", pool_size=1, python_mode="exec")
+    backend = DockerSandbox(config, client=docker_client)
+    loop.run(backend.start())
+    yield Judge(loop, backend)
+    loop.run(backend.close())

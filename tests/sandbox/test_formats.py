@@ -313,18 +313,6 @@ def test_float_checker_nan_and_inf(judge):
 
 
 @pytest.fixture(scope="module")
-def solo(loop, sandbox_image, test_owner, docker_client):
-    from sandbox.docker import DockerSandbox
-    from tests.sandbox.conftest import pool_config
-
-    backend = DockerSandbox(pool_config(sandbox_image, f"{test_owner}-formats", pool_size=1),
-                            client=docker_client)  # fmt: skip
-    loop.run(backend.start())
-    yield backend
-    loop.run(backend.close())
-
-
-@pytest.fixture(scope="module")
 def java_judge(loop, test_owner, docker_client):
     from sandbox.docker import DockerSandbox
     from sandbox.images.build import ensure_image

@@ -13,8 +13,8 @@ import pytest
 from sandbox.docker import DockerSandbox
 from sandbox.types import Job, TestCase
 from tests.sandbox.conftest import Judge, fenced, pool_config
-from tests.sandbox.test_exploits import OTHERS, code
-from tests.sandbox.test_exploits import ZYGOTES as ZYGOTES_DEF
+from tests.sandbox.exploit_support import OTHERS, code
+from tests.sandbox.exploit_support import ZYGOTES as ZYGOTES_DEF
 
 pytestmark = pytest.mark.docker
 

@@ -4,7 +4,7 @@ Three tables, each a JSONL file of ``completion``, ``gold`` and ``expected`` (1,
 ``null`` for an unusable gold, ``"timeout"`` for an answer a guard refuses):
 
 - ``math_cases.jsonl``: the policy, category by category (names carry the category);
-- ``math_cases_review.jsonl``: an independent, adversarial set written from the policy
+- ``math_cases_adversarial.jsonl``: an independent, adversarial set written from the policy
   text alone by a second labeller (realistic MATH/GSM8K/AIME golds, R1-style completions,
   near-misses a lax verifier would reward);
 - ``math_cases_classes.jsonl``: a minimal repro of every false-positive and
@@ -30,7 +30,7 @@ def _load(name: str) -> list[dict]:
 
 
 CASES = _load("math_cases.jsonl")
-REVIEW_CASES = _load("math_cases_review.jsonl")
+ADVERSARIAL_CASES = _load("math_cases_adversarial.jsonl")
 CLASS_CASES = _load("math_cases_classes.jsonl")
 
 # Every category of the policy, by the name prefix its cases carry.
@@ -101,11 +101,11 @@ def test_labelled_set_size_balance_and_coverage() -> None:
             assert {0, 1} <= labels, category
 
 
-def test_review_set_size_and_balance() -> None:
-    assert len(REVIEW_CASES) >= 120
-    assert len({c["name"] for c in REVIEW_CASES}) == len(REVIEW_CASES)
-    expected = Counter(c["expected"] for c in REVIEW_CASES)
-    assert (expected[0] + expected["timeout"] + expected[None]) / len(REVIEW_CASES) >= 0.45
+def test_adversarial_set_size_and_balance() -> None:
+    assert len(ADVERSARIAL_CASES) >= 120
+    assert len({c["name"] for c in ADVERSARIAL_CASES}) == len(ADVERSARIAL_CASES)
+    expected = Counter(c["expected"] for c in ADVERSARIAL_CASES)
+    assert (expected[0] + expected["timeout"] + expected[None]) / len(ADVERSARIAL_CASES) >= 0.45
 
 
 #: The classes of issue 9 (name prefixes of ``math_cases_classes.jsonl``); each has cases
@@ -145,7 +145,7 @@ def test_class_repros_cover_every_class_both_ways() -> None:
             assert {0, 1} <= seen, prefix
 
 
-ALL_CASES = [("policy", c) for c in CASES] + [("review", c) for c in REVIEW_CASES]
+ALL_CASES = [("policy", c) for c in CASES] + [("adversarial", c) for c in ADVERSARIAL_CASES]
 ALL_CASES += [("classes", c) for c in CLASS_CASES]
 
 
