@@ -90,13 +90,11 @@ def _init_worker(memory_mb: int, warmups: Sequence[Callable[[], Any]]) -> None:
             log.exception("worker warm-up %r failed", warm)
 
 
-def run_plan(plan: Sequence[Step]) -> dict[str, Outcome]:
-    """Run one item's verifiers inside a worker; a raising verifier becomes an error."""
-    return run_plan_timed(plan)[0]
+def execute_steps(plan: Sequence[Step]) -> tuple[dict[str, Outcome], dict[str, float]]:
+    """Run one item's verifiers; called inside a worker by :meth:`WorkerPool.run_plan`.
 
-
-def run_plan_timed(plan: Sequence[Step]) -> tuple[dict[str, Outcome], dict[str, float]]:
-    """:func:`run_plan`, and the seconds each verifier took (for the parent's metrics)."""
+    A raising verifier becomes an error outcome.  Also returns the seconds each verifier
+    took (for the parent's metrics)."""
     out: dict[str, Outcome] = {}
     timings: dict[str, float] = {}
     for component, func, args, kwargs in plan:
@@ -234,7 +232,7 @@ class WorkerPool:
 
         ``timings``, when given, receives the seconds each verifier took in the worker."""
         try:
-            outcomes, took = await self.run(run_plan_timed, list(plan), deadline_s=deadline_s)
+            outcomes, took = await self.run(execute_steps, list(plan), deadline_s=deadline_s)
         except WorkerTimeout as exc:
             return {c: Outcome.timeout(f"{c} verification: {exc}") for c, *_ in plan}
         except WorkerCrashed as exc:
