@@ -82,7 +82,7 @@ def worker_kill(duration_s: float = 6.0, workers: int = 2, clients: int = 3) -> 
         victim = server.worker_pids()[0]
         os.kill(victim, signal.SIGKILL)
         recovered = wait_until(
-            lambda: victim not in (pids := server.worker_pids()) and len(pids) == workers, 30
+            lambda: victim not in (pids := server.worker_pids()) and len(pids) == workers, 120
         )
         time.sleep(duration_s * 2 / 3)
         records = load.stop()

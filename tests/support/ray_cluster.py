@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-#: Environment of a throwaway loopback cluster: no token auth, no usage reporting.
-RAY_ENV = {"RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0"}
+#: Environment of a throwaway loopback cluster: no token auth, no usage reporting, and
+#: Serve's proxy checks patient enough for a busy 2-core machine (by default Serve kills a
+#: proxy that is not ready in 5 s, and on a loaded machine its process had not yet started).
+RAY_ENV = {
+    "RAY_AUTH_MODE": "disabled",
+    "RAY_USAGE_STATS_ENABLED": "0",
+    "RAY_SERVE_PROXY_READY_CHECK_TIMEOUT_S": "60",
+    "RAY_SERVE_PROXY_HEALTH_CHECK_TIMEOUT_S": "60",
+}
 
 
 @contextmanager
