@@ -81,11 +81,11 @@ class Command:
             self._fh.close()
 
 
-def _wait_ok(url: str, headers: dict[str, str] | None = None, timeout: float = 180.0) -> None:
+def _wait_ok(url: str, headers: dict[str, str] | None = None, timeout: float = 300.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(f"{url}/readyz", headers=headers, timeout=5).status_code == 200:
+            if httpx.get(f"{url}/readyz", headers=headers, timeout=30).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
