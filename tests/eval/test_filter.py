@@ -84,7 +84,8 @@ def reference(rows: list[dict[str, Any]], c: FilterCriteria) -> list[int]:
             r["completion"] is not None,
             not c.no_code_blocks or "```" not in r["_cot"],
             c.max_paragraph_chars is None
-            or all(len(p) <= c.max_paragraph_chars for p in r["_cot"].split("\n\n")),
+            # a paragraph is the text between blank lines, without its surrounding whitespace
+            or all(len(p.strip()) <= c.max_paragraph_chars for p in r["_cot"].split("\n\n")),
         ]
         if not all(rules):
             continue
@@ -130,6 +131,21 @@ def test_chain_of_thought() -> None:
     assert chain_of_thought("a</think> b") == "a"  # the template prefilled <think>
     assert chain_of_thought("no block ```") == "no block ```"
     assert chain_of_thought("<think>a</think>b</think>c") == "a</think>b"
+
+
+def test_a_paragraph_is_measured_without_its_surrounding_whitespace() -> None:
+    """Found by the property test: 60 characters and a trailing newline is 60, not 61."""
+    from reward_server.eval.filter import longest_paragraph
+
+    cot = "w" * 37 + "\n```python\nprint(1)\n```\n"
+    assert longest_paragraph(cot) == 60
+    assert longest_paragraph("  ab \n \t\n" + "c" * 5 + "\n\n") == 5  # blank lines may hold spaces
+    criteria = FilterCriteria(max_paragraph_chars=60)
+    kept = math_record("q0", "4", correct=True, prompt="What is 2+2?")
+    kept["completion"] = f"<think>{cot}</think> 4"
+    too_long = kept | {"id": "q1", "completion": f"<think>w{cot}</think> 4"}
+    got = list(filter_records([kept, too_long], criteria, FilterSummary()))
+    assert [row["id"] for row in got] == ["q0"]
 
 
 def test_rules_are_checked() -> None:
